@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Sequence
 
 from unionplan.errors import NotFoundError
 from unionplan.store.base import Cell, Grid, Store
+
+_SERIAL = itertools.count(1)
 
 
 class MemoryStore(Store):
@@ -15,12 +18,14 @@ class MemoryStore(Store):
     def __init__(self, grids: dict[str, Grid] | None = None, name: str = "mem") -> None:
         super().__init__()
         self.grids: dict[str, Grid] = copy.deepcopy(grids or {})
-        self._name = name
+        # A unique location per instance: the workbook cache is keyed by location, and
+        # id(self) can be reused once an earlier store is garbage-collected.
+        self._name = f"{name}-{next(_SERIAL)}"
         self._version = 0
 
     @property
     def location(self) -> str:
-        return f"memory://{self._name}/{id(self)}"
+        return f"memory://{self._name}"
 
     def read_all(self) -> dict[str, Grid]:
         self.stats.count("read_all", write=False)

@@ -517,8 +517,8 @@ class Workbook:
     def _layout(self, key: str, grid: Grid | None = None) -> TableData:
         """Where a table's columns are; from a fresh grid when given, else the cache."""
         if grid is not None:
-            title = self.load().tables[key].title
-            td, _ = read_table(TABLES[key], title, grid, self.load().plan_year)
+            cached = self.load()
+            td, _ = read_table(TABLES[key], cached.tables[key].title, grid, cached.plan_year)
             return td
         td = self.load().tables[key]
         if td.title is None or not td.colmap:
@@ -552,9 +552,15 @@ class Workbook:
         return row
 
     def _audit(
-        self, user: str, table: str, rid: str, action: str, changes: Mapping[str, Any], lang: str
+        self,
+        td: TableData,
+        user: str,
+        table: str,
+        rid: str,
+        action: str,
+        changes: Mapping[str, Any],
+        lang: str,
     ) -> None:
-        td = self._layout("audit_log")
         rec = {
             "id": new_id(schema.AUDIT_LOG.id_prefix),
             "at": dt.datetime.now().replace(microsecond=0),
@@ -586,7 +592,10 @@ class Workbook:
         )
         try:
             with self.store.transaction():
+                # Both layouts are taken before the first write: a write changes the store's
+                # token, and a layout looked up after it would cost a needless re-read.
                 td = self._layout(key)
+                audit_td = self._layout("audit_log")
                 self._add_missing_columns(
                     td, [k for k, v in rec.items() if not _same(v, None) or k == "id"], lang
                 )
@@ -599,7 +608,7 @@ class Workbook:
                         for k, v in rec.items()
                         if k not in _SYSTEM_KEYS and not _same(v, None)
                     }
-                    self._audit(user, key, rec["id"], "append", changes, lang)
+                    self._audit(audit_td, user, key, rec["id"], "append", changes, lang)
         finally:
             self.invalidate()
         return rec
@@ -623,6 +632,7 @@ class Workbook:
         try:
             with self.store.transaction():
                 title = self._layout(key).title or ""
+                audit_td = self._layout("audit_log")
                 grid = self.store.read_tab(title)
                 td = self._layout(key, grid)
                 hit = td.df[td.df["id"] == record_id] if not td.df.empty else td.df
@@ -672,7 +682,7 @@ class Workbook:
                 }
                 action = "delete" if diff.get("deleted") else "update"
                 if not table.system:
-                    self._audit(user, key, record_id, action, audit, lang)
+                    self._audit(audit_td, user, key, record_id, action, audit, lang)
         finally:
             self.invalidate()
         return {**current, **after}
