@@ -263,7 +263,10 @@ def read_table(
         elif key:
             seen[key] = j
 
-    items = [(table.column(k), j) for k, j in cols.items()]
+    items: list[tuple[Column, int, dict[Any, tuple[Any, str | None]] | None]] = [
+        (table.column(k), j, None if table.column(k).kind in _TEXT_KINDS else {})
+        for k, j in cols.items()
+    ]
     records: list[dict[str, Any]] = []
     ids_seen: dict[str, int] = {}
     n_deleted = 0
@@ -273,9 +276,21 @@ def read_table(
             continue
         rownum = i + 1
         rec: dict[str, Any] = {ROW: rownum}
-        for col, j in items:
+        for col, j, memo in items:
             raw = row[j] if j < len(row) else None
-            value, problem = _parse_cell(col, raw, year)
+            if memo is None:
+                value, problem = _parse_cell(col, raw, year)
+            else:
+                # Categories, statuses, dates and timestamps repeat down a column: parse
+                # each distinct cell once (halves the load time of a 10k-row tab).
+                try:
+                    value, problem = memo[raw]
+                except KeyError:
+                    value, problem = memo[raw] = _parse_cell(col, raw, year)
+                except TypeError:  # an unhashable cell value
+                    value, problem = _parse_cell(col, raw, year)
+                if isinstance(value, list):
+                    value = list(value)
             rec[col.key] = value
             if problem:
                 issues.append(Issue(title, rownum, td.header[j], _cell_text(raw), problem))
