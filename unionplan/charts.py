@@ -155,7 +155,8 @@ def value_text(row: Mapping[str, Any], key: str, lang: str) -> str:
         text = i18n.fmt_percent(value, lang, 1 if value * 100 % 1 else 0)
         num, den = _num(row.get("numerator")), _num(row.get("denominator"))
         if key == "actual" and num is not None and den:
-            text += f"（{i18n.fmt_number(num, lang)}/{i18n.fmt_number(den, lang)}）"
+            pair = f"{i18n.fmt_number(num, lang)}/{i18n.fmt_number(den, lang)}"
+            text += f" ({pair})" if lang == "en" else f"（{pair}）"
         return text
     if metric == "milestone":
         return i18n.t("targets.done" if value >= 1 else "targets.not_done", lang)

@@ -1,0 +1,44 @@
+"""目标与进度: every target of the plan with its status on the selected quarter or half-year,
+the charts leaders read, the unit assessment, and the forms to record progress and edit
+targets. Layout only: the computation is `unionplan.targets.evaluate`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from unionplan import targets, ui
+from unionplan.ui import targets as view
+
+today = dt.date.today()
+d = ui.data()
+ui.page_header("targets.title", ui.t("targets.intro"))
+
+period, as_of = view.period_picker(d, today)
+df = targets.evaluate(d, as_of)
+view.status_line(df)
+view.rules_caption()
+
+overview, detail, units, progress, edit = st.tabs(
+    [
+        ui.t("targets.tab_overview"),
+        ui.t("targets.tab_detail"),
+        ui.t("targets.tab_units"),
+        ui.t("targets.tab_progress"),
+        ui.t("targets.tab_edit"),
+    ]
+)
+if df.empty:
+    overview.info(ui.t("targets.no_targets"))
+else:
+    with overview:
+        view.overview_tab(df, d)
+    with detail:
+        view.detail_tab(df, d, as_of)
+    with units:
+        view.units_tab(df, d)
+    with progress:
+        view.progress_tab(df, d, today)
+with edit:
+    view.edit_tab(d)

@@ -1,0 +1,623 @@
+"""Targets page widgets: the period selector, per-section status tables and charts, one
+target's detail, the unit assessment with drill-down, and the progress and target forms.
+
+Only layout and session state live here; statuses, roll-ups and checks come from
+`unionplan.targets` and `unionplan.assessment`, figures from `unionplan.charts`. Forms
+keep what was typed when a write fails and show a conflict side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from unionplan import assessment, charts, i18n
+from unionplan import targets as tg
+from unionplan.activities import changes
+from unionplan.errors import ConflictError
+from unionplan.parse import PlanDate
+from unionplan.schema import (
+    ACTIVITY_CATEGORY,
+    COUNT_SOURCE,
+    DIRECTION,
+    METRIC,
+    PERIOD,
+    PROGRESS,
+    TARGETS,
+    Enum,
+)
+from unionplan.ui import clear_cache, lang, t, user, workbook, write
+from unionplan.workbook import WorkbookData
+
+PERIOD_KEY = "targets_period"
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == ""
+
+
+def unit_names(d: WorkbookData) -> dict[str, str]:
+    df = d.df("units")
+    if df.empty:
+        return {}
+    return {str(i): str(n) for i, n in zip(df["id"], df["name"], strict=True) if not _blank(i)}
+
+
+# ------------------------------------------------------------------ period and rules
+
+
+def period_picker(d: WorkbookData, today: dt.date) -> tuple[str, dt.date]:
+    """Q1–Q4, H1/H2 or the year of the plan: every figure on the page follows it."""
+    year = d.plan_year
+    default = tg.current_period(year, today)
+    if st.session_state.get(PERIOD_KEY) not in tg.PERIOD_CODES:
+        st.session_state[PERIOD_KEY] = default
+    code = st.segmented_control(
+        t("targets.period_label"),
+        tg.PERIOD_CODES,
+        format_func=lambda c: t(f"targets.period_{c}"),
+        key=PERIOD_KEY,
+    )
+    code = code or default  # clicking the selected button again clears it
+    as_of = tg.as_of_for(year, code, today)
+    start, _ = tg.period_bounds(year, code)
+    st.caption(
+        t(
+            "targets.as_of",
+            year=year,
+            period=t(f"targets.period_{code}"),
+            date=i18n.fmt_date(as_of, lang()),
+        )
+    )
+    if as_of < start:
+        st.info(t("targets.future_period"))
+    return code, as_of
+
+
+def rules_caption() -> None:
+    """The thresholds, from the constants the computation uses."""
+    st.caption(
+        t(
+            "targets.thresholds",
+            on_track=round(tg.ON_TRACK_RATIO * 100),
+            at_risk=round(tg.AT_RISK_RATIO * 100),
+            days=tg.MILESTONE_AT_RISK_DAYS,
+        )
+    )
+
+
+def status_line(df: pd.DataFrame) -> None:
+    """ "✔ 已达成 2 · ● 正常推进 5 · …": one line that wraps on a phone."""
+    counts = tg.status_counts(df)
+    st.markdown(" · ".join(f"{charts.status_label(s, lang())} **{n}**" for s, n in counts.items()))
+
+
+# ------------------------------------------------------------------ tables
+
+
+def display_table(df: pd.DataFrame, d: WorkbookData) -> pd.DataFrame:
+    """The evaluated targets as people read them, one row per target."""
+    lg = lang()
+    units = unit_names(d)
+    rows = []
+    for r in df.to_dict("records"):
+        title = r["title"]
+        if r["count_source"] != "manual" and r["metric"] == "count":
+            title += f"（{t('targets.computed_badge')}）"
+        rows.append(
+            {
+                t("targets.col_title"): title,
+                t("targets.col_target"): f"{DIRECTION.label(r['direction'], lg)} "
+                + charts.value_text(r, "target", lg)
+                if r["metric"] != "milestone"
+                else METRIC.label("milestone", lg),
+                t("targets.col_actual"): charts.value_text(r, "actual", lg),
+                t("targets.col_pct"): (
+                    i18n.fmt_percent(r["pct_achieved"], lg)
+                    if not _blank(r["pct_achieved"])
+                    else "—"
+                ),
+                t("targets.col_expected"): (
+                    charts.value_text(r, "expected_by_now", lg)
+                    if r["metric"] != "milestone"
+                    else "—"
+                ),
+                t("targets.col_status"): charts.status_label(r["status"], lg),
+                t("targets.col_deadline"): i18n.fmt_date(r["deadline"] or r["due"], lg),
+                t("targets.col_responsible"): r["responsible"],
+                t("targets.col_unit"): units.get(r["unit"] or "", r["unit"] or ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _table(df: pd.DataFrame, d: WorkbookData, key: str) -> None:
+    st.dataframe(display_table(df, d), hide_index=True, width="stretch", key=key)
+
+
+def _sections(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    label = df["section"].replace("", t("targets.no_section"))
+    return list(df.groupby(label, sort=False))
+
+
+def overview_tab(df: pd.DataFrame, d: WorkbookData) -> None:
+    """Per section: the status share and completion charts, then each section's targets."""
+    summary = charts.section_summary(df, t("targets.no_section"))
+    left, right = st.columns(2)
+    left.plotly_chart(
+        charts.section_status(summary, lang()), config=CHART_CONFIG, key="chart_sections"
+    )
+    right.plotly_chart(
+        charts.section_completion(summary, lang()), config=CHART_CONFIG, key="chart_completion"
+    )
+    for n, (section, part) in enumerate(_sections(df)):
+        st.subheader(t("targets.section_header", section=section, n=len(part)))
+        st.plotly_chart(
+            charts.section_bullets(part, lang(), title=" "),
+            config=CHART_CONFIG,
+            key=f"chart_bullets_{n}",
+        )
+        _table(part, d, key=f"table_section_{n}")
+
+
+# ------------------------------------------------------------------ one target
+
+
+def _target_picker(df: pd.DataFrame, key: str, label: str) -> str | None:
+    ids = df["id"].tolist()
+    titles = dict(zip(df["id"], df["title"], strict=True))
+    if st.session_state.get(key) not in ids:
+        st.session_state.pop(key, None)
+    return st.selectbox(label, ids, format_func=lambda i: titles.get(i, i), key=key)
+
+
+def detail_tab(df: pd.DataFrame, d: WorkbookData, as_of: dt.date) -> None:
+    """One target: facts, bullet, quarterly trend, figures by unit and its records."""
+    lg = lang()
+    target_id = _target_picker(df, "targets_detail_pick", t("targets.detail_pick"))
+    if target_id is None:
+        return
+    row = df[df["id"] == target_id].iloc[0].to_dict()
+    st.markdown(
+        t(
+            "targets.detail_facts",
+            target=charts.value_text(row, "target", lg),
+            actual=charts.value_text(row, "actual", lg),
+            expected=charts.value_text(row, "expected_by_now", lg),
+            status=charts.status_label(row["status"], lg),
+        )
+    )
+    st.caption(
+        t(
+            "targets.detail_window",
+            start=i18n.fmt_date(row["window_start"], lg),
+            due=i18n.fmt_date(row["due"], lg),
+        )
+    )
+    if row["problem"]:
+        st.warning(t(row["problem"]))
+    if row["metric"] == "count" and row["count_source"] != "manual":
+        how = (
+            t(
+                "targets.detail_by_category",
+                category=ACTIVITY_CATEGORY.label(row["count_category"] or "", lg),
+            )
+            if row["count_source"] == "category"
+            else t("targets.detail_by_link")
+        )
+        st.info(t("targets.detail_computed", how=how))
+    st.plotly_chart(charts.bullet(row, lg), config=CHART_CONFIG, key="chart_bullet")
+    points = tg.trend(d, target_id, as_of)
+    st.plotly_chart(charts.trend(points, row, lg, as_of), config=CHART_CONFIG, key="chart_trend")
+    parts = tg.unit_breakdown(d, target_id, as_of)
+    if not parts.empty and parts["unit"].notna().any():
+        st.markdown(f"**{t('targets.breakdown_title')}**")
+        units = unit_names(d)
+        shown = pd.DataFrame(
+            {
+                t("targets.col_unit"): [
+                    units.get(u, u) if u else t("targets.breakdown_outside") for u in parts["unit"]
+                ],
+                t("targets.col_actual"): [
+                    charts.value_text(
+                        {**row, "actual": v, "numerator": n, "denominator": den}, "actual", lg
+                    )
+                    for v, n, den in zip(
+                        parts["value"], parts["numerator"], parts["denominator"], strict=True
+                    )
+                ],
+            }
+        )
+        st.dataframe(shown, hide_index=True, width="stretch", key="table_breakdown")
+    history(d, target_id)
+
+
+def history(d: WorkbookData, target_id: str) -> None:
+    """The target's progress records, newest first, in the workbook's column names."""
+    st.markdown(f"**{t('targets.history_title')}**")
+    prog = d.df("progress")
+    rows = prog[prog["target_id"] == target_id] if not prog.empty else prog
+    if rows.empty:
+        st.caption(t("targets.history_none"))
+        return
+    lg = lang()
+    cols = ["date", "value", "numerator", "denominator", "unit", "note", "evidence"]
+    shown = rows.sort_values("date", ascending=False, na_position="last")[cols].copy()
+    units = unit_names(d)
+    shown["unit"] = [units.get(u, u) if not _blank(u) else "" for u in shown["unit"]]
+    shown["date"] = [i18n.fmt_date(v, lg) if not _blank(v) else "" for v in shown["date"]]
+    shown.columns = [PROGRESS.column(c).label.get(lg) for c in cols]
+    st.dataframe(shown, hide_index=True, width="stretch", key="table_history")
+
+
+# ------------------------------------------------------------------ units
+
+
+def units_tab(df: pd.DataFrame, d: WorkbookData) -> None:
+    """Assessment score per member unit, best first; pick a unit to see its targets."""
+    st.caption(t("targets.units_caption"))
+    scores = assessment.unit_scores(df, d.df("units"))
+    if scores.empty:
+        st.info(t("targets.units_none"))
+        return
+    pick_key = "targets_unit_pick"
+    ids = scores["unit"].tolist()
+    if st.session_state.get(pick_key) not in ids:
+        st.session_state[pick_key] = ids[0]
+    event = st.plotly_chart(
+        charts.unit_ranking(scores, lang(), selected=st.session_state[pick_key]),
+        config=CHART_CONFIG,
+        key="chart_units",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    # A click on a bar drills down; applied once per click so the picker stays usable.
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        clicked = ids[int(points[0].get("point_index", 0))]
+        if st.session_state.get("_targets_unit_click") != clicked:
+            st.session_state["_targets_unit_click"] = clicked
+            st.session_state[pick_key] = clicked
+            st.rerun()
+    names = dict(zip(scores["unit"], scores["name"], strict=True))
+    unit = st.selectbox(
+        t("targets.units_pick"), ids, format_func=lambda u: names.get(u, u), key=pick_key
+    )
+    st.markdown(f"**{t('targets.units_targets', unit=names.get(unit, unit))}**")
+    _table(df[df["unit"] == unit], d, key="table_unit_targets")
+
+
+# ------------------------------------------------------------------ forms
+
+
+def _label(table: Any, field: str) -> str:
+    return table.column(field).label.get(lang())
+
+
+def _problems(table: Any, problems: Mapping[str, list[str]]) -> None:
+    lines = [
+        "- " + t("targets.problem_line", field=_label(table, f), message=t(m))
+        for f, msgs in problems.items()
+        for m in msgs
+    ]
+    st.error(t("targets.problems_title") + "\n\n" + "\n".join(lines), icon="⚠️")
+
+
+def _enum_box(enum: Enum, label: str, key: str, *, blank: bool = False, **kw: Any) -> Any:
+    options: list[str | None] = [*([None] if blank else []), *enum.codes()]
+    return st.selectbox(
+        label,
+        options,
+        format_func=lambda c: "—" if c is None else enum.label(c, lang()),
+        key=key,
+        **kw,
+    )
+
+
+def _write(
+    fn: Callable[[], Any],
+    success: str,
+    conflict_key: str,
+    attempted: Mapping[str, Any],
+    opened: Mapping[str, Any],
+) -> None:
+    """Write and rerun; a conflict is kept so the comparison survives the rerun."""
+    try:
+        write(fn, success=success)
+    except ConflictError as exc:
+        st.session_state[conflict_key] = {
+            "current": exc.current,
+            "attempted": dict(attempted),
+            "opened": int(opened.get("version") or 0),
+        }
+        st.rerun()
+
+
+def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
+    """Record progress on one target: a value, or numerator and denominator for a rate."""
+    target_id = _target_picker(df, "tp_target", t("targets.progress_pick"))
+    if target_id is None:
+        return
+    target = d.record("targets", target_id)
+    metric = target.get("metric") or "count"
+    if metric == "count" and (target.get("count_source") or "manual") != "manual":
+        st.info(t("targets.progress_computed"))
+        return
+    st.caption(
+        t("targets.progress_rate_help" if metric == "rate" else "targets.progress_count_help")
+    )
+    units = unit_names(d)
+    nonce = st.session_state.get("tp_nonce", 0)  # a new nonce after a save clears the form
+    k = lambda f: f"tp_{f}_{target_id}_{nonce}"  # noqa: E731 - widget key shorthand
+    with st.form("tp_form", clear_on_submit=False, border=True):
+        values: dict[str, Any] = {"target_id": target_id}
+        c1, c2 = st.columns(2)
+        values["date"] = c1.date_input(
+            t("targets.progress_date"), value=today, key=k("date"), format="YYYY-MM-DD"
+        )
+        unit_ids = [None, *units]
+        default_unit = target.get("unit") if target.get("unit") in units else None
+        values["unit"] = c2.selectbox(
+            t("targets.progress_unit"),
+            unit_ids,
+            index=unit_ids.index(default_unit),
+            format_func=lambda u: t("targets.no_unit") if u is None else units.get(u, u),
+            key=k("unit"),
+        )
+        if metric == "rate":
+            c1, c2 = st.columns(2)
+            values["numerator"] = c1.number_input(
+                t("targets.progress_numerator"), value=None, step=1, key=k("numerator")
+            )
+            values["denominator"] = c2.number_input(
+                t("targets.progress_denominator"), value=None, step=1, key=k("denominator")
+            )
+        elif metric == "milestone":
+            values["value"] = 1 if st.checkbox(t("targets.progress_done"), key=k("done")) else 0
+        elif metric == "amount":
+            values["value"] = st.number_input(
+                t("targets.progress_amount"), value=None, step=100.0, format="%.2f", key=k("value")
+            )
+        else:
+            values["value"] = st.number_input(
+                t("targets.progress_value"), value=None, step=1, key=k("value")
+            )
+        values["note"] = st.text_input(t("targets.progress_note"), key=k("note"))
+        values["evidence"] = st.text_input(t("targets.progress_evidence"), key=k("evidence"))
+        submitted = st.form_submit_button(
+            t("targets.progress_submit"), type="primary", key="tp_submit"
+        )
+    if not submitted:
+        return
+    rec, problems = tg.clean_progress(values, target)
+    if problems:
+        _problems(PROGRESS, problems)
+        return  # nothing written; the form keeps what was typed
+
+    def append() -> dict:
+        out = workbook().append("progress", rec, user())
+        st.session_state["tp_nonce"] = nonce + 1
+        return out
+
+    write(append, success=t("targets.progress_saved", title=target.get("title") or target_id))
+
+
+_TARGET_FIELDS = (
+    "section",
+    "title",
+    "metric",
+    "unit_of_measure",
+    "baseline",
+    "target_value",
+    "direction",
+    "period",
+    "deadline",
+    "responsible",
+    "unit",
+    "weight",
+    "milestones",
+    "count_source",
+    "count_category",
+    "notes",
+)
+
+
+def _form_text(field: str, value: Any, metric: str | None) -> Any:
+    """A stored value as the form shows it: a rate as "95%", a deadline as "2026-06"."""
+    if _blank(value):
+        return "" if field not in ("metric", "count_category", "unit") else None
+    if field in ("target_value", "baseline"):
+        v = float(value)
+        if metric == "rate":
+            return f"{v * 100:g}%"
+        return f"{v:g}"
+    if field == "weight":
+        return f"{float(value):g}"
+    if isinstance(value, PlanDate):
+        return value.iso()
+    return value
+
+
+def _load_target_form(key: str, record: Mapping[str, Any] | None) -> None:
+    """Fill the widgets from a record once per (id, version), never over typed input."""
+    marker = ((record or {}).get("id"), (record or {}).get("version"))
+    if st.session_state.get(f"{key}:_loaded") == marker:
+        return
+    metric = (record or {}).get("metric")
+    for f in _TARGET_FIELDS:
+        st.session_state[f"{key}:{f}"] = _form_text(f, (record or {}).get(f), metric)
+    for f, default in (("direction", "at_least"), ("period", "year"), ("count_source", "manual")):
+        st.session_state[f"{key}:{f}"] = (record or {}).get(f) or default
+    if st.session_state[f"{key}:metric"] is None:
+        st.session_state[f"{key}:metric"] = "count"
+    st.session_state[f"{key}:_loaded"] = marker
+
+
+def edit_tab(d: WorkbookData) -> None:
+    """Add a target, or edit one (after checking nobody changed it meanwhile)."""
+    targets = d.df("targets")
+    ids = targets["id"].tolist() if not targets.empty else []
+    titles = dict(zip(ids, targets["title"], strict=True)) if ids else {}
+    if st.session_state.get("te_pick") not in [None, *ids]:
+        st.session_state.pop("te_pick", None)
+    target_id = st.selectbox(
+        t("targets.edit_pick"),
+        [None, *ids],
+        format_func=lambda i: t("targets.edit_new") if i is None else titles.get(i, i),
+        key="te_pick",
+    )
+    record = d.record("targets", target_id) if target_id else None
+    key = f"te_{target_id or 'new'}"
+    _load_target_form(key, record)
+    conflict_key = f"{key}:_conflict"
+    if st.session_state.get(conflict_key):
+        _conflict_view(key, conflict_key)
+    units = unit_names(d)
+    k = lambda f: f"{key}:{f}"  # noqa: E731 - widget key shorthand
+    with st.form(f"{key}_form", clear_on_submit=False, border=True):
+        c1, c2 = st.columns(2)
+        c1.text_input(_label(TARGETS, "section"), key=k("section"))
+        c2.text_input(_label(TARGETS, "title") + " *", key=k("title"))
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            _enum_box(METRIC, _label(TARGETS, "metric") + " *", k("metric"))
+        with c2:
+            _enum_box(DIRECTION, _label(TARGETS, "direction"), k("direction"))
+        with c3:
+            _enum_box(PERIOD, _label(TARGETS, "period"), k("period"))
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(
+            _label(TARGETS, "target_value"),
+            key=k("target_value"),
+            help=t("targets.target_value_help"),
+        )
+        c2.text_input(_label(TARGETS, "baseline"), key=k("baseline"))
+        c3.text_input(_label(TARGETS, "unit_of_measure"), key=k("unit_of_measure"))
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(
+            _label(TARGETS, "deadline"), key=k("deadline"), help=t("targets.deadline_help")
+        )
+        c2.text_input(_label(TARGETS, "responsible"), key=k("responsible"))
+        c3.selectbox(
+            _label(TARGETS, "unit"),
+            [None, *units],
+            format_func=lambda u: t("targets.no_unit") if u is None else units.get(u, u),
+            key=k("unit"),
+        )
+        c1, c2 = st.columns(2)
+        c1.text_input(_label(TARGETS, "weight"), key=k("weight"), help=t("targets.weight_help"))
+        c2.text_input(
+            _label(TARGETS, "milestones"), key=k("milestones"), help=t("targets.milestones_help")
+        )
+        c1, c2 = st.columns(2)
+        with c1:
+            _enum_box(
+                COUNT_SOURCE,
+                _label(TARGETS, "count_source"),
+                k("count_source"),
+                help=t("targets.count_source_help"),
+            )
+        with c2:
+            _enum_box(
+                ACTIVITY_CATEGORY,
+                _label(TARGETS, "count_category"),
+                k("count_category"),
+                blank=True,
+            )
+        st.text_area(_label(TARGETS, "notes"), key=k("notes"), height=68)
+        submitted = st.form_submit_button(
+            t("targets.edit_submit_new" if record is None else "targets.edit_submit"),
+            type="primary",
+            key=f"{key}_submit",
+        )
+    if not submitted:
+        return
+    raw = {f: st.session_state.get(k(f)) for f in _TARGET_FIELDS}
+    rec, problems = tg.clean_target(raw, d.plan_year)
+    if problems:
+        _problems(TARGETS, problems)
+        return
+    title = rec["title"]
+    if record is None:
+
+        def append() -> dict:
+            out = workbook().append("targets", rec, user())
+            st.session_state.pop(f"{key}:_loaded", None)  # start the next one empty
+            return out
+
+        write(append, success=t("targets.edit_added", title=title))
+        return
+    change = changes(record, rec)
+
+    def update() -> dict:
+        out = workbook().update(
+            "targets",
+            str(record["id"]),
+            change,
+            expected_version=int(record.get("version") or 0),
+            user=user(),
+        )
+        st.session_state.pop(conflict_key, None)
+        return out
+
+    _write(update, t("targets.edit_saved", title=title), conflict_key, change, record)
+
+
+def _conflict_view(key: str, conflict_key: str) -> None:
+    """The other person's saved version beside what this user typed, and two ways out:
+    save mine over theirs, or take theirs into the form."""
+    conflict = st.session_state[conflict_key]
+    current, attempted = conflict["current"], conflict["attempted"]
+    metric = current.get("metric")
+    lg = lang()
+    with st.container(border=True, key=f"{key}_conflict_box"):
+        st.warning(
+            t("errors.conflict", expected=conflict["opened"], found=current.get("version")),
+            icon="⚠️",
+        )
+        rows = [
+            {
+                t("targets.conflict_field"): _label(TARGETS, f),
+                t("targets.conflict_theirs"): _shown(f, current.get(f), metric, lg),
+                t("targets.conflict_yours"): _shown(f, v, attempted.get("metric", metric), lg),
+            }
+            for f, v in attempted.items()
+            if f in TARGETS.keys
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"{key}_cmp")
+        c1, c2 = st.columns(2)
+        if c1.button(t("targets.conflict_keep_mine"), type="primary", key=f"{key}_mine"):
+
+            def overwrite() -> dict:
+                out = workbook().update(
+                    "targets",
+                    str(current["id"]),
+                    changes(current, attempted),
+                    expected_version=int(current.get("version") or 0),
+                    user=user(),
+                )
+                st.session_state.pop(conflict_key, None)
+                return out
+
+            _write(overwrite, t("targets.edit_saved", title=current.get("title") or ""),
+                   conflict_key, attempted, current)  # fmt: skip
+        if c2.button(t("targets.conflict_take_theirs"), key=f"{key}_theirs"):
+            st.session_state.pop(conflict_key, None)
+            st.session_state.pop(f"{key}:_loaded", None)
+            clear_cache()  # the next run reads their version and fills the form with it
+            st.rerun()
+
+
+def _shown(field: str, value: Any, metric: str | None, lg: str) -> str:
+    col = TARGETS.column(field)
+    if _blank(value):
+        return "—"
+    if col.enum is not None:
+        return col.enum.label(str(value), lg)
+    return str(_form_text(field, value, metric))
