@@ -47,7 +47,7 @@ _FALLBACK = {
     "errors.dest_not_empty": (
         "The destination already holds data in: {tabs}. Copy into an empty spreadsheet."
     ),
-    "errors.file_exists": "{path} already exists; use --force to replace it.",
+    "errors.file_exists": "{path} already exists; it was not replaced.",
     "errors.demo_kind": "Unknown demo kind {kind}; use school or township.",
 }
 
