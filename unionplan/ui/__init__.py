@@ -6,15 +6,18 @@ Area-specific widgets (forms, tables) live in ``unionplan.ui.<area>`` modules.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from unionplan import i18n
 from unionplan.config import Location, open_store, resolve_location
 from unionplan.errors import ConflictError, UnionplanError
-from unionplan.schema import DEFAULT_LANG
+from unionplan.schema import DEFAULT_LANG, LANGS
 from unionplan.workbook import DEFAULT_TTL, Workbook, WorkbookData
 
 T = TypeVar("T")
@@ -49,10 +52,28 @@ def workbook() -> Workbook:
     return _workbook(location())
 
 
+def _first_run(loc: Location) -> None:
+    """On the very first start (local default workbook missing), create a demo year.
+
+    Only the default location gets demo data: a path someone configured on purpose is
+    their union's workbook, and it starts empty (tabs and headers only).
+    """
+    path = Path(loc.target)
+    if loc.kind != "xlsx" or loc.source != "default" or path.exists():
+        return
+    try:
+        from unionplan import demo
+    except ImportError:
+        return  # no demo module: ensure_tabs() below creates an empty workbook
+    path.parent.mkdir(parents=True, exist_ok=True)
+    demo.create_demo(path, year=dt.date.today().year)
+
+
 @st.cache_resource(ttl=DEFAULT_TTL, show_spinner=False)
 def _load(loc: Location) -> WorkbookData:
     # cache_resource, not cache_data: a 10k-row snapshot is shared read-only by every
     # session instead of being unpickled on each rerun. Pages must not mutate it.
+    _first_run(loc)
     wb = _workbook(loc)
     wb.ensure_tabs()
     return wb.load()
@@ -60,7 +81,25 @@ def _load(loc: Location) -> WorkbookData:
 
 def data() -> WorkbookData:
     """The one cached load every page reads from (shared by all sessions, TTL'd)."""
+    leave_pages_folder_mode()
     return _load(location())
+
+
+def leave_pages_folder_mode() -> None:
+    """Make sure a page runs inside app.py's shell, not as a bare legacy page.
+
+    Streamlit guesses "legacy multipage app" when a ``pages/`` folder sits beside the
+    main script, until the first ``st.navigation`` call in the process turns that off.
+    So when the first request after a server start is for ``/data`` (a bookmark), the
+    page script ran alone: no sidebar, no language, no error handling. A page noticing
+    this switches the guess off and reruns, and app.py then runs as it always should.
+    AppTest re-guesses on every run, so this also keeps page tests honest.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def clear_cache() -> None:
@@ -111,3 +150,185 @@ def write(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs
         flash(success)
     st.rerun()
     return result
+
+
+# ---------------------------------------------------------------------- the app shell
+# Used by app.py on every run, before the page script.
+
+_LANG_WIDGET = "_lang_widget"
+_USER_WIDGET = "_user_name_widget"
+_LANG_INIT = "_lang_from_url"
+LANG_PARAM = "lang"
+_LANG_ALIASES = {
+    "zh": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh-hans": "zh-Hans",
+    "zh-sg": "zh-Hans",
+    "zh-tw": "zh-Hant",
+    "zh-hk": "zh-Hant",
+    "zh-hant": "zh-Hant",
+    "en": "en",
+    "en-us": "en",
+    "en-gb": "en",
+}
+
+
+def lang_from_param(value: str | None) -> str | None:
+    """A language code from a URL parameter ("en", "zh-TW", "zh-Hant" …), or None."""
+    if not value:
+        return None
+    return _LANG_ALIASES.get(value.strip().replace("_", "-").casefold())
+
+
+def init_session() -> None:
+    """Honour ``?lang=en`` on a session's first run, so a link can open in a language.
+
+    Only the first run: afterwards the sidebar choice rules, and a language already set
+    for the session (tests set it directly) is never overridden.
+    """
+    if st.session_state.get(_LANG_INIT):
+        return
+    st.session_state[_LANG_INIT] = True
+    code = lang_from_param(st.query_params.get(LANG_PARAM))
+    if code and LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = code
+
+
+def _copy_widget(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state.get(widget_key)
+
+
+def language_selector() -> None:
+    """The sidebar language choice, remembered for the session in ``session_state["lang"]``.
+
+    The widget has its own key and copies into "lang" on change: a widget's key is
+    dropped from session state on any run where it is not drawn, "lang" is not.
+    """
+    st.session_state[_LANG_WIDGET] = lang()
+    st.sidebar.selectbox(
+        t("common.language"),
+        LANGS,
+        format_func=lambda code: i18n.LANG_NAMES[code],
+        key=_LANG_WIDGET,
+        on_change=_copy_widget,
+        args=(_LANG_WIDGET, LANG_KEY),
+    )
+
+
+def name_field() -> None:
+    """The sidebar "your name" field; the name is written to ``updated_by`` on save."""
+    st.session_state[_USER_WIDGET] = st.session_state.get(USER_KEY, "")
+    st.sidebar.text_input(
+        t("common.your_name"),
+        key=_USER_WIDGET,
+        placeholder=t("common.your_name_placeholder"),
+        help=t("common.your_name_help"),
+        max_chars=40,
+        on_change=_copy_widget,
+        args=(_USER_WIDGET, USER_KEY),
+    )
+
+
+def sidebar() -> None:
+    """Language, name and where the workbook is: the same on every page."""
+    language_selector()
+    name_field()
+    try:
+        loc = location()
+    except UnionplanError:
+        return  # the page itself shows the configuration error
+    where = Path(loc.target).name if loc.kind == "xlsx" else "Google Sheets"
+    st.sidebar.caption(t("common.workbook_caption", location=where))
+
+
+def page_header(title_key: str, caption: str | None = None) -> None:
+    """The page title from the catalogue, an optional caption, and any pending flash."""
+    leave_pages_folder_mode()
+    st.title(t(title_key))
+    if caption:
+        st.caption(caption)
+    show_flash()
+
+
+def demo_banner() -> None:
+    """Say plainly that the workbook holds demo data, and offer an empty one instead."""
+    try:
+        from unionplan.demo import is_demo, start_empty
+    except ImportError:
+        return
+    try:
+        if not is_demo(data()):
+            return
+    except UnionplanError:
+        return  # the page shows the error itself
+    with st.container(border=True, key="demo_banner"):
+        st.markdown("🧪 " + t("common.demo.banner"))
+        with st.popover(t("common.demo.start_empty")):
+            st.write(t("common.demo.confirm"))
+            if st.button(t("common.demo.confirm_button"), type="primary", key="demo_confirm"):
+                write(start_empty, workbook(), user(), success=t("common.demo.emptied"))
+
+
+def run_page(page: Any, data_page: str | None = None) -> None:
+    """Run the selected page; an expected error becomes a message, never a traceback.
+
+    Only `UnionplanError` is caught: anything else is a bug and must stay visible.
+    """
+    try:
+        demo_banner()
+        page.run()
+    except UnionplanError as exc:
+        show_error(exc)
+        st.caption(t("common.error_hint"))
+        if data_page and getattr(page, "url_path", None) != "data":
+            st.page_link(data_page, label=t("common.go_data_page"), icon=":material/build:")
+
+
+def refresh_button(key: str = "refresh") -> None:
+    """Re-read the workbook now instead of waiting for the cache to expire."""
+    if st.button(t("common.refresh"), icon=":material/refresh:", key=key):
+        clear_cache()
+        flash(t("common.refreshed"))
+        st.rerun()
+
+
+def fmt_loaded_at(d: WorkbookData) -> str:
+    when = dt.datetime.fromtimestamp(d.loaded_at)
+    return f"{i18n.fmt_date(when.date(), lang())} {when:%H:%M:%S}"
+
+
+def record_counts_text(d: WorkbookData) -> str:
+    """'活动 42 · 目标 12 · …': records per table (deleted rows excluded), tabs in use only."""
+    return " · ".join(
+        f"{td.table.label.get(lang())} {len(td.df)}"
+        for td in d.tables.values()
+        if td.title is not None and not td.table.system
+    )
+
+
+def issues_frame(d: WorkbookData, tab: str | None = None) -> pd.DataFrame:
+    """The workbook's data issues as a table people can act on: tab, row, column, text."""
+    col = lambda k: t(f"data.col.{k}")  # noqa: E731 - local shorthand
+    rows = [
+        {
+            col("tab"): i.tab,
+            col("row"): i.row,
+            col("column"): i.column or "",
+            col("raw"): i.raw,
+            col("problem"): t(i.key, **dict(i.params)),
+        }
+        for i in d.issues
+        if tab is None or i.tab == tab
+    ]
+    cols = [col(k) for k in ("tab", "row", "column", "raw", "problem")]
+    df = pd.DataFrame(rows, columns=cols)
+    df[col("row")] = df[col("row")].astype("Int64")
+    return df
+
+
+def issues_table(d: WorkbookData, tab: str | None = None, *, key: str = "issues") -> int:
+    """Show the issues (of one tab, or all); returns how many there are."""
+    df = issues_frame(d, tab)
+    if not df.empty:
+        st.dataframe(df, hide_index=True, key=key, width="stretch")
+    return len(df)

@@ -1,0 +1,61 @@
+"""unionplan: a trade union's year of work in one shared spreadsheet.
+
+Entry point for ``streamlit run app.py``: page config, language, the sidebar and the
+navigation over the page scripts in ``pages/``. Pages are registered only when their
+file exists, so the app runs while some are still being written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from unionplan import ui
+
+ROOT = Path(__file__).resolve().parent
+
+# (section title key, [(url path, script, icon)]); titles are `common.nav.<url path>`.
+# Sections without an existing page (帮扶, 报告 for now) are left out.
+SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
+    (
+        "common.nav.section_plan",
+        [
+            ("overview", "pages/overview.py", ":material/dashboard:"),
+            ("calendar", "pages/calendar.py", ":material/calendar_month:"),
+            ("activities", "pages/activities.py", ":material/event:"),
+            ("targets", "pages/targets.py", ":material/flag:"),
+        ],
+    ),
+    ("common.nav.section_data", [("data", "pages/data.py", ":material/table_chart:")]),
+]
+DEFAULT_PAGE = "overview"
+DATA_PAGE = "pages/data.py"
+
+st.set_page_config(
+    page_title=ui.t("common.app_title"),
+    page_icon=":material/groups:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+ui.init_session()
+
+nav: dict[str, list[st.Page]] = {}
+for section_key, entries in SECTIONS:
+    pages = [
+        st.Page(
+            script,
+            title=ui.t(f"common.nav.{name}"),
+            icon=icon,
+            url_path=name,
+            default=name == DEFAULT_PAGE,
+        )
+        for name, script, icon in entries
+        if (ROOT / script).exists()
+    ]
+    if pages:
+        nav[ui.t(section_key)] = pages
+
+page = st.navigation(nav)
+ui.sidebar()
+ui.run_page(page, DATA_PAGE if (ROOT / DATA_PAGE).exists() else None)

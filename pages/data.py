@@ -1,0 +1,70 @@
+"""数据与连接: which workbook is in use, its data issues, a backup, and a Google Sheet."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from unionplan import backup, connect, ui
+from unionplan.errors import UnionplanError
+from unionplan.ui.connection import google_connect
+
+ui.page_header("common.nav.data")
+loc = ui.location()
+where = connect.describe_location(loc)
+
+# -- which workbook ---------------------------------------------------------------------
+st.subheader(ui.t("data.current_heading"))
+try:
+    d = ui.data()
+except UnionplanError as exc:
+    d = None
+    ui.show_error(exc)
+    st.caption(ui.t("data.load_failed"))
+
+info, actions = st.columns([3, 1])
+with info:
+    lines = [
+        ("data.kind_label", ui.t("data.kind_" + where["kind"])),
+        ("data.source_label", ui.t("data.source_" + where["source"])),
+    ]
+    if d:
+        lines.append(("data.loaded_label", ui.fmt_loaded_at(d)))
+    st.markdown("  \n".join(f"**{ui.t(k)}**{ui.t('common.colon')}{v}" for k, v in lines))
+    st.code(where["place"], language=None, wrap_lines=True)
+    if d:
+        st.caption(ui.t("data.records_caption", counts=ui.record_counts_text(d)))
+with actions:
+    ui.refresh_button()
+    if loc.source == "session" and st.button(ui.t("data.use_local"), key="use_local"):
+        st.session_state.pop("_location", None)
+        ui.flash(ui.t("data.back_to_local"))
+        st.rerun()
+
+# -- data issues ------------------------------------------------------------------------
+if d:
+    st.subheader(f"{ui.t('data.issues_heading')}（{len(d.issues)}）")
+    if d.issues:
+        st.caption(ui.t("data.issues_count", n=len(d.issues)))
+        ui.issues_table(d)
+    else:
+        st.success(ui.t("data.issues_none"), icon=":material/check_circle:")
+
+# -- backup -----------------------------------------------------------------------------
+st.subheader(ui.t("data.backup_heading"))
+st.caption(ui.t("data.backup_help"))
+store = ui.workbook().store
+st.download_button(
+    ui.t("data.backup_button"),
+    # Built only when clicked (on another thread, hence the store bound here): a Google
+    # workbook is not re-read on every rerun of this page.
+    lambda: backup.backup_store(store),
+    file_name=backup.backup_filename(name=d.settings.get("union_name", "") if d else ""),
+    mime=backup.XLSX_MIME,
+    on_click="ignore",
+    icon=":material/download:",
+    key="backup",
+)
+
+# -- Google Sheets ----------------------------------------------------------------------
+st.subheader(ui.t("data.google_heading"))
+google_connect()

@@ -1,0 +1,116 @@
+"""概览: the current quarter at a glance, for a leader who opens the app once a quarter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from unionplan import i18n, overview, ui
+
+PAGES = Path(__file__).resolve().parent
+lang = ui.lang()
+s = overview.summary(ui.data(), dt.date.today())
+
+ui.page_header(
+    "common.nav.overview",
+    " · ".join(
+        x
+        for x in (
+            s.union_name,
+            overview.quarter_label(s, lang),
+            ui.t("overview.as_of", date=i18n.fmt_date(s.today, lang)),
+        )
+        if x
+    ),
+)
+
+
+def link(script: str, label_key: str, icon: str) -> None:
+    if (PAGES / script).exists():
+        st.page_link(f"pages/{script}", label=ui.t(label_key), icon=icon)
+
+
+# -- targets ----------------------------------------------------------------------------
+st.subheader(ui.t("overview.targets_heading"))
+if s.targets_total:
+    cols = st.columns(3)
+    for col, status in zip(cols, ("on_track", "at_risk", "behind"), strict=True):
+        col.metric(
+            overview.status_label(status, lang),
+            s.status_counts.get(status, 0),
+            help=ui.t(f"overview.status_help.{status}"),
+            border=True,
+        )
+    st.caption(
+        ui.t(
+            "overview.targets_total",
+            total=s.targets_total,
+            achieved=s.status_counts.get("achieved", 0),
+            missed=s.status_counts.get("missed", 0),
+            not_started=s.status_counts.get("not_started", 0),
+        )
+    )
+    if s.attention.empty:
+        st.success(ui.t("overview.attention_none"), icon=":material/check_circle:")
+    else:
+        st.markdown(f"**{ui.t('overview.attention_heading')}**")
+        st.dataframe(overview.attention_table(s, lang), hide_index=True, width="stretch")
+    link("targets.py", "overview.see_targets", ":material/flag:")
+else:
+    st.info(ui.t("overview.no_targets"))
+
+# -- next 30 days -----------------------------------------------------------------------
+st.subheader(ui.t("overview.next30_heading"))
+m1, m2, m3 = st.columns(3)
+m1.metric(ui.t("overview.metric_upcoming"), len(s.upcoming), border=True)
+m2.metric(
+    ui.t("overview.metric_deadlines"),
+    ui.t(
+        "overview.metric_deadlines_value",
+        passed=len(s.deadlines_passed),
+        due=len(s.deadlines_due),
+    ),
+    border=True,
+)
+m3.metric(
+    ui.t("overview.metric_quarter_done"),
+    ui.t("overview.metric_quarter_done_value", done=s.quarter_done, total=s.quarter_activities),
+    border=True,
+)
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{ui.t('overview.upcoming_heading')}**")
+    if s.upcoming.empty:
+        st.caption(ui.t("overview.upcoming_none"))
+    else:
+        st.dataframe(overview.upcoming_table(s, lang), hide_index=True, width="stretch")
+    link("activities.py", "overview.see_activities", ":material/event:")
+with right:
+    st.markdown(f"**{ui.t('overview.deadlines_heading')}**")
+    if s.deadlines_passed.empty and s.deadlines_due.empty:
+        st.caption(ui.t("overview.deadlines_none"))
+    else:
+        st.dataframe(overview.deadlines_table(s, lang), hide_index=True, width="stretch")
+
+# -- aid and data -----------------------------------------------------------------------
+st.divider()
+a1, a2 = st.columns(2)
+a1.metric(
+    ui.t("overview.metric_aid"),
+    i18n.fmt_money(s.aid_paid, lang),
+    help=ui.t("overview.metric_aid_help", n=s.aid_payments, people=s.aid_people),
+    border=True,
+)
+with a2:
+    st.metric(
+        ui.t("overview.metric_issues"),
+        s.issue_count,
+        help=ui.t("overview.metric_issues_help"),
+        border=True,
+    )
+    if s.issue_count:
+        link("data.py", "overview.fix_issues", ":material/build:")
+    else:
+        st.caption(ui.t("overview.no_issues"))

@@ -1,0 +1,174 @@
+"""Every page runs in every language, on the demo workbook and on an empty one; and the
+shell around them: language choice, the name field, the demo banner, error display."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from unionplan import demo, i18n, ui
+from unionplan.config import ENV_WORKBOOK, Location
+from unionplan.errors import BackendUnavailableError
+from unionplan.schema import LANGS
+from unionplan.workbook import Workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+TIMEOUT = 120  # first runs import pandas/plotly and build the demo: generous, not tight
+
+
+def _fresh_caches() -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _point_app_at(path: Path, monkeypatch: pytest.MonkeyPatch, *, with_demo: bool) -> Path:
+    if with_demo:
+        demo.create_demo(path, year=dt.date.today().year)
+    monkeypatch.setenv(ENV_WORKBOOK, str(path))
+    _fresh_caches()
+    return path
+
+
+@pytest.fixture(params=["demo", "empty"])
+def workbook_path(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A temporary workbook the app is pointed at: the demo year, or none yet (empty)."""
+    yield _point_app_at(tmp_path / "unionplan.xlsx", monkeypatch, with_demo=request.param == "demo")
+    _fresh_caches()
+
+
+@pytest.fixture
+def demo_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield _point_app_at(tmp_path / "unionplan.xlsx", monkeypatch, with_demo=True)
+    _fresh_caches()
+
+
+@pytest.fixture
+def empty_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield _point_app_at(tmp_path / "unionplan.xlsx", monkeypatch, with_demo=False)
+    _fresh_caches()
+
+
+def _app(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if lang:
+        at.session_state["lang"] = lang
+    return at.run()
+
+
+def _problems(at: AppTest) -> list[str]:
+    return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page: str, lang: str, workbook_path: Path) -> None:
+    at = _app(lang)
+    assert not _problems(at)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.sidebar.selectbox[0].value == lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", ["overview", "data"])
+def test_page_title_in_language(page: str, lang: str, workbook_path: Path) -> None:
+    at = _app(lang)
+    at.switch_page(f"pages/{page}.py").run()
+    assert [t.value for t in at.title] == [i18n.t(f"common.nav.{page}", lang)]
+
+
+def test_default_language_is_simplified_chinese(empty_workbook: Path) -> None:
+    at = _app()
+    assert at.sidebar.selectbox[0].value == "zh-Hans"
+    assert at.title[0].value == "概览"
+
+
+def test_lang_query_parameter_on_first_load(empty_workbook: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.session_state["lang"] == "en"
+    assert at.title[0].value == "Overview"
+    at.switch_page("pages/data.py").run()
+    assert at.title[0].value == "Data and connection"
+
+
+@pytest.mark.parametrize(("param", "code"), [("zh-TW", "zh-Hant"), ("zh_CN", "zh-Hans")])
+def test_lang_parameter_aliases(param: str, code: str) -> None:
+    assert ui.lang_from_param(param) == code
+    assert ui.lang_from_param("klingon") is None
+
+
+def test_language_choice_is_remembered_across_pages(empty_workbook: Path) -> None:
+    at = _app()
+    at.sidebar.selectbox[0].set_value("zh-Hant").run()
+    assert at.session_state["lang"] == "zh-Hant"
+    assert at.title[0].value == "概覽"
+    at.switch_page("pages/data.py").run()
+    assert at.title[0].value == "資料與連線"
+    assert at.sidebar.selectbox[0].value == "zh-Hant"
+    at.sidebar.selectbox[0].set_value("en").run()
+    assert at.title[0].value == "Data and connection"
+
+
+def test_name_field_sets_the_user(empty_workbook: Path) -> None:
+    at = _app()
+    at.sidebar.text_input[0].input("王老师").run()
+    assert at.session_state["user_name"] == "王老师"
+    at.switch_page("pages/data.py").run()
+    assert at.sidebar.text_input[0].value == "王老师"  # kept across pages
+
+
+def test_demo_banner_and_start_empty(demo_workbook: Path) -> None:
+    at = _app("zh-Hans")
+    banner = at.get("markdown")
+    assert any("演示数据" in m.value for m in banner)
+    at.sidebar.text_input[0].input("王老师").run()
+    at.button(key="demo_confirm").click().run()
+    assert not _problems(at)
+    assert any(s.value == i18n.t("common.demo.emptied", "zh-Hans") for s in at.success)
+    assert not any("演示数据" in m.value for m in at.get("markdown"))
+    from unionplan.store.xlsx import XlsxStore
+
+    data = Workbook(XlsxStore(str(demo_workbook))).load(fresh=True)
+    assert data.df("activities").empty and data.df("targets").empty
+    assert not demo.is_demo(data)
+
+
+def test_no_demo_banner_on_an_empty_workbook(empty_workbook: Path) -> None:
+    at = _app("zh-Hans")
+    assert not any("演示数据" in m.value for m in at.get("markdown"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", ["overview", "data"])
+def test_data_layer_error_is_a_message_not_a_traceback(
+    page: str, lang: str, workbook_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(self: Workbook, *, fresh: bool = False) -> None:
+        raise BackendUnavailableError("simulated outage")
+
+    monkeypatch.setattr(Workbook, "load", down)
+    at = _app(lang)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [i18n.t("errors.backend_unavailable", lang)]
+
+
+def test_first_run_creates_the_demo_only_at_the_default_location(tmp_path: Path) -> None:
+    default = tmp_path / "data" / "unionplan.xlsx"
+    ui._first_run(Location("xlsx", str(default), source="default"))
+    assert default.exists()
+    configured = tmp_path / "ours.xlsx"
+    ui._first_run(Location("xlsx", str(configured), source="env"))
+    assert not configured.exists()  # someone chose this path: it starts empty, not as a demo
