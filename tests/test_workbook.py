@@ -233,3 +233,24 @@ def test_multi_causes_in_any_separator_and_language() -> None:
     df = parse_workbook(grids).df("aid_cases").set_index("id")
     assert df.loc["C-1", "causes"] == ["illness", "single_parent"]
     assert df.loc["C-2", "causes"] == ["illness", "schooling"]
+
+
+def test_blank_references_are_not_issues() -> None:
+    grids = {
+        "组织": [["编号", "名称", "上级单位"], ["U-1", "总工会", ""], ["U-2", "一分会", "U-1"]],
+        "活动": [["编号", "活动名称", "组织单位", "关联目标"], ["A-1", "读书会", None, ""]],
+    }
+    assert [i for i in parse_workbook(grids).issues if i.key == "issues.unknown_ref"] == []
+
+
+def test_settings_can_be_written_and_changed() -> None:
+    store = MemoryStore({"设置": SETTINGS})
+    wb = Workbook(store)
+    wb.set_setting("union_name", "某某中学工会", user="u")
+    wb.set_setting("plan_year", "2027", user="u")
+    data = wb.load()
+    assert data.settings["union_name"] == "某某中学工会"
+    assert data.plan_year == 2027
+    log = data.df("audit_log")
+    assert log["table"].tolist() == ["settings", "settings"]
+    assert log["action"].tolist() == ["append", "append"]

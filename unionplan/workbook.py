@@ -359,7 +359,7 @@ def _resolve_refs(tables: dict[str, TableData], issues: list[Issue]) -> None:
             values = td.df[col.key].tolist()
             changed = False
             for n, v in enumerate(values):
-                if not v or v in ids:
+                if parse.is_blank(v) or v in ids:
                     continue
                 hit = by_name.get(schema.norm(v))
                 if hit:
@@ -605,6 +605,8 @@ class Workbook:
             updated_by=user,
             deleted=False,
         )
+        # Settings and the audit log have no version or timestamps of their own.
+        rec = {k: v for k, v in rec.items() if k in table.keys}
         try:
             with self.store.transaction():
                 # Both layouts are taken before the first write: a write changes the store's
@@ -617,7 +619,7 @@ class Workbook:
                 self.store.append_rows(
                     td.title or "", [self._row_cells(td, rec, lang)], id_col=td.colmap["id"]
                 )
-                if not table.system:
+                if key != "audit_log":  # every write is audited, except the audit itself
                     changes = {
                         k: [None, _audit_value(table.column(k), v)]
                         for k, v in rec.items()
@@ -681,6 +683,7 @@ class Workbook:
                     updated_at=now,
                     updated_by=user,
                 )
+                after = {k: v for k, v in after.items() if k in table.keys}
                 self._add_missing_columns(td, after.keys(), lang)
                 rownum = int(current[ROW])
                 cells = [
@@ -696,7 +699,7 @@ class Workbook:
                     for k, v in diff.items()
                 }
                 action = "delete" if diff.get("deleted") else "update"
-                if not table.system:
+                if key != "audit_log":  # every write is audited, except the audit itself
                     self._audit(audit_td, user, key, record_id, action, audit, lang)
         finally:
             self.invalidate()
@@ -718,6 +721,6 @@ class Workbook:
                 "settings",
                 row["id"],
                 {"value": value},
-                expected_version=int(row["version"]),
+                expected_version=int(row.get("version", 0) or 0),
                 user=user,
             )
