@@ -253,4 +253,4 @@ def test_settings_can_be_written_and_changed() -> None:
     assert data.plan_year == 2027
     log = data.df("audit_log")
     assert log["table"].tolist() == ["settings", "settings"]
-    assert log["action"].tolist() == ["append", "append"]
+    assert log["action"].tolist() == ["append", "update"]  # plan_year existed already
