@@ -26,40 +26,8 @@ from unionplan.workbook import WorkbookData, parse_workbook
 
 EXIT_OK, EXIT_MISMATCH, EXIT_FAILED = 0, 1, 2
 
-# Used only while the catalogue lacks a key, so the CLI never prints a bare key.
-_FALLBACK = {
-    "cli.location": "Workbook: {location} ({kind})",
-    "cli.issues_header": "Tab\tRow\tColumn\tAs typed\tProblem",
-    "cli.no_issues": "No issues found.",
-    "cli.summary": "Summary",
-    "cli.table_rows": "{table}: {rows} rows",
-    "cli.table_rows_deleted": "{table}: {rows} rows (plus {deleted} deleted)",
-    "cli.tab_missing": "{table}: tab missing",
-    "cli.issue_count": "Issues: {n}",
-    "cli.cannot_open": "Cannot open the workbook {location}: {message}",
-    "cli.copy_progress": "[{percent:>3}%] {tab}",
-    "cli.copy_done": "Copied {tabs} tabs, {rows} data rows.",
-    "cli.verify_ok": "Checked: the destination reads back the same as the source.",
-    "cli.verify_failed": "The destination differs from the source in tab {tab}: {detail}",
-    "cli.demo_written": "Demo workbook written: {path} ({kind}, {year})",
-    "errors.workbook_missing": "There is no file at {path}.",
-    "errors.not_xlsx": "{path} is not an Excel workbook (.xlsx).",
-    "errors.dest_not_empty": (
-        "The destination already holds data in: {tabs}. Copy into an empty spreadsheet."
-    ),
-    "errors.file_exists": "{path} already exists; it was not replaced.",
-    "errors.demo_kind": "Unknown demo kind {kind}; use school or township.",
-}
-
-
 def say(key: str, lang: str, /, **params: object) -> str:
-    text = i18n.t(key, lang, **params)
-    if text == key and key in _FALLBACK:
-        try:
-            return _FALLBACK[key].format(**params)
-        except (KeyError, IndexError, ValueError):
-            return _FALLBACK[key]
-    return text
+    return i18n.t(key, lang, **params)
 
 
 def error_text(err: UnionplanError, lang: str) -> str:
