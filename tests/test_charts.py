@@ -55,32 +55,38 @@ def test_bullet_draws_actual_expected_and_target(evaluated: tuple) -> None:
     _, df = evaluated
     rate = df.iloc[0].to_dict()
     fig = charts.bullet(rate, "zh-Hans")
-    names = [tr.name for tr in fig.data]
-    assert names == ["目标", "实际", "应完成", "目标"]
-    actual = fig.data[1]
-    assert actual.x[0] == pytest.approx(86.0)  # a rate is drawn in percent
-    assert actual.marker.color == charts.STATUS_COLOURS["on_track"]
-    assert "86%（43/50）" in actual.text[0] and "正常推进" in actual.text[0]
-    assert fig.data[2].x[0] == pytest.approx(rate["expected_by_now"] * 100)
-    assert fig.data[3].x[0] == pytest.approx(90.0)
+    track, actual, expected, status = fig.data
+    assert [track.name, actual.name, expected.name] == ["目标", "实际", "应完成"]
+    assert track.x[0] == pytest.approx(90.0)  # a rate is drawn in percent
+    assert actual.x[0] == pytest.approx(86.0)
+    assert actual.marker.color[0] == charts.STATUS_COLOURS["on_track"]
+    assert expected.x[0] == pytest.approx(rate["expected_by_now"] * 100)
+    assert status.text[0] == "● 正常推进"  # the status in words, not colour alone
+    line = fig.layout.annotations[0].text
+    assert "工资集体协商覆盖率" in line and "86%（43/50）" in line
     assert "Noto Sans CJK SC" in fig.layout.font.family
     count = df.iloc[2].to_dict()
     fig = charts.bullet(count, "en")
-    assert fig.data[1].x[0] == 30 and fig.data[3].x[0] == 100
+    assert fig.data[1].x[0] == 30 and fig.data[0].x[0] == 100
     assert fig.data[2].x[0] == pytest.approx(50)  # the Q2 milestone
-    assert fig.data[1].marker.pattern.shape == charts.STATUS_PATTERNS["behind"]
-    assert "▼ Behind" in fig.data[1].text[0]
+    assert fig.data[1].marker.pattern.shape[0] == charts.STATUS_PATTERNS["behind"]
+    assert fig.data[3].text[0] == "▼ Behind"
+    assert "30 人次" in fig.layout.annotations[0].text
 
 
 def test_section_bullets_put_every_target_on_a_percent_axis(evaluated: tuple) -> None:
     _, df = evaluated
     fig = charts.section_bullets(df, "zh-Hans")
-    bars = {tr.name: list(tr.x) for tr in fig.data if tr.type == "bar" and tr.name}
-    assert bars["✔ 已达成"] == [100.0]
-    assert bars["▼ 进度落后"] == pytest.approx([30.0, 8.0])
-    expected = next(tr for tr in fig.data if tr.type == "scatter")
+    track, actual, expected, status = fig.data
+    assert list(track.x) == [100.0] * 4
+    assert list(actual.x) == pytest.approx([86 / 90 * 100, 100.0, 30.0, 8.0])
+    assert list(actual.marker.color) == [
+        charts.STATUS_COLOURS[s] for s in ("on_track", "achieved", "behind", "behind")
+    ]
     assert expected.x[2] == pytest.approx(50.0)
     assert expected.x[1] is None  # a milestone has no part-way expectation
+    assert list(status.text) == ["● 正常推进", "✔ 已达成", "▼ 进度落后", "▼ 进度落后"]
+    assert [a.text.split("  ")[0] for a in fig.layout.annotations] == list(df["title"])
 
 
 def test_trend_has_plan_line_actual_and_target(evaluated: tuple) -> None:
@@ -109,7 +115,8 @@ def test_section_status_shares_and_completion(evaluated: tuple) -> None:
     for tr, s in zip(fig.data, ("achieved", "on_track", "behind"), strict=True):
         assert tr.marker.pattern.shape == charts.STATUS_PATTERNS[s]
     fig = charts.section_completion(summary, "zh-Hans")
-    assert fig.data[0].text[0] == "98%（100%）"
+    assert fig.data[0].text[0] == "98%"
+    assert fig.data[0].customdata[0] == "完成度 98%，正常推进及已达成 100%"
 
 
 def test_unit_ranking_best_on_top_with_unit_ids(evaluated: tuple) -> None:
@@ -152,10 +159,10 @@ def test_static_png_renders_chinese_glyphs(evaluated: tuple) -> None:
     _, df = evaluated
     pictures = []
     for title in ("工会目标", "帮扶进度"):
-        row = {**df.iloc[0].to_dict(), "title": title}
-        png = charts.bullet(row, "zh-Hans").to_image(format="png", width=390, height=190)
+        fig = charts.section_bullets(df, "zh-Hans", title=title)
+        png = fig.to_image(format="png", width=390, height=300)
         img = Image.open(io.BytesIO(png)).convert("L")
-        assert img.size == (390, 190)
+        assert img.size == (390, 300)
         title_box = img.crop((0, 0, 200, 40))
         assert title_box.getextrema()[0] < 100  # something dark was drawn there
         pictures.append(title_box.tobytes())

@@ -72,6 +72,17 @@ ROW_HEIGHT = 44  # px per bar row: a two-line wrapped Chinese label still fits
 LABEL_WIDTH = 9  # CJK characters per line of a category label (≈ 120 px at 13 px)
 
 
+def _pattern(status: str) -> dict[str, Any]:
+    """The status's fill pattern drawn over its colour (overlay: the colour stays)."""
+    return {
+        "shape": STATUS_PATTERNS.get(status, ""),
+        "fillmode": "overlay",
+        "fgcolor": STATUS_TEXT.get(status, "#FFFFFF"),
+        "fgopacity": 0.45,
+        "size": 7,
+    }
+
+
 def status_label(status: str, lang: str) -> str:
     """ "▲ 存在风险": the symbol keeps the status readable without its colour."""
     return f"{STATUS_SYMBOLS.get(status, '')} {i18n.t(f'targets.status_{status}', lang)}".strip()
@@ -116,24 +127,46 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def _style(fig: go.Figure, lang: str, title: str, height: int) -> go.Figure:
+def _style(
+    fig: go.Figure,
+    lang: str,
+    title: str,
+    height: int,
+    *,
+    legend: str = "bottom",
+    ticks: bool = True,
+) -> go.Figure:
+    """Fonts, a left-aligned wrapped title, small margins and the legend placement.
+
+    A bottom legend is placed a fixed number of pixels under the plot (clear of the tick
+    labels) rather than a fraction of its height, so it never covers the axis on a
+    short chart; "inside" puts it in the plot's top-left corner (the trend chart's empty
+    corner); "none" hides it.
+    """
+    title = wrap(title, 22) if title else ""
+    top = (30 + 20 * (title.count("<br>") + 1)) if title else 16
+    gap = 34 if ticks else 4  # px between the plot and a bottom legend
+    bottom = (62 + gap if legend == "bottom" else 36) if ticks else (62 if legend != "none" else 8)
+    plot = max(height - top - bottom, 60)
+    legends = {
+        "bottom": {"orientation": "h", "yanchor": "top", "y": -gap / plot, "xanchor": "left",
+                   "x": 0},
+        "inside": {"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 0.01,
+                   "bgcolor": "rgba(255,255,255,0.8)"},
+    }  # fmt: skip
+    family = FONTS.get(lang, FONTS["zh-Hans"])
     fig.update_layout(
-        title={"text": wrap(title, 22), "x": 0, "xanchor": "left", "font": {"size": 15}},
-        font={"family": FONTS.get(lang, FONTS["zh-Hans"]), "size": FONT_SIZE},
+        title={"text": title, "x": 0, "xanchor": "left", "y": 1, "yanchor": "top",
+               "yref": "container", "pad": {"t": 12}, "font": {"size": 15}},
+        font={"family": family, "size": FONT_SIZE},
         height=height,
-        margin={"l": 8, "r": 16, "t": 56, "b": 8},
-        legend={
-            "orientation": "h",
-            "yanchor": "top",
-            "y": -0.12,
-            "xanchor": "left",
-            "x": 0,
-            "font": {"size": 12},
-        },
+        margin={"l": 8, "r": 16, "t": top, "b": bottom},
+        showlegend=legend != "none",
+        legend={**legends.get(legend, {}), "font": {"size": 12}},
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
-        hoverlabel={"font": {"family": FONTS.get(lang, FONTS["zh-Hans"])}},
-    )
+        hoverlabel={"font": {"family": family}},
+    )  # fmt: skip
     fig.update_xaxes(gridcolor="#E5E5E5", zeroline=False, automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
@@ -169,132 +202,151 @@ def value_text(row: Mapping[str, Any], key: str, lang: str) -> str:
 
 # ---------------------------------------------------------------- bullet
 
+BULLET_ROW = 62  # px per target: its title line above, the bar below
+TRACK_WIDTH = 0.42  # the grey track (the target) in y units of one row
+BAR_WIDTH = 0.24  # the actual bar drawn inside the track
 
-def bullet(row: Mapping[str, Any], lang: str) -> go.Figure:
-    """One target: actual (status colour and pattern) against target (the grey track and
-    the black line) and expected-by-now (the open marker), in the target's own units."""
-    status = str(row.get("status") or "not_started")
-    metric = row.get("metric")
-    scale = 100.0 if metric == "rate" else 1.0
-    target = (_num(row.get("target")) or 0.0) * scale
-    actual = (_num(row.get("actual")) or 0.0) * scale
-    expected = _num(row.get("expected_by_now"))
-    label = [wrap(str(row.get("title") or ""), 14)]
+
+def _bullets(
+    rows: list[Mapping[str, Any]],
+    lang: str,
+    *,
+    actual: list[float],
+    expected: list[float | None],
+    target: list[float],
+    right: float,
+) -> go.Figure:
+    """Bullet rows: the title and figure written above each bar, not beside it, so the
+    bars get the whole width of a phone; the status as symbol and word right of the track."""
+    n = len(rows)
+    ys = list(range(n))
+    statuses = [str(r.get("status") or "not_started") for r in rows]
     fig = go.Figure()
     fig.add_bar(
         name=i18n.t("targets.legend_target", lang),
-        y=label,
-        x=[max(target, actual) * 1.0],
+        y=ys,
+        x=target,
         orientation="h",
+        width=TRACK_WIDTH,
         marker={"color": TRACK_COLOUR},
-        width=0.8,
         hoverinfo="skip",
-        showlegend=False,
     )
     fig.add_bar(
         name=i18n.t("targets.legend_actual", lang),
-        y=label,
-        x=[actual],
+        y=ys,
+        x=actual,
         orientation="h",
-        width=0.36,
+        width=BAR_WIDTH,
         marker={
-            "color": STATUS_COLOURS.get(status, ACTUAL_COLOUR),
-            "pattern": {"shape": STATUS_PATTERNS.get(status, ""), "fgcolor": "#FFFFFF"},
+            "color": [STATUS_COLOURS.get(s, ACTUAL_COLOUR) for s in statuses],
+            "pattern": {
+                "shape": [STATUS_PATTERNS.get(s, "") for s in statuses],
+                "fillmode": "overlay",
+                "fgcolor": [STATUS_TEXT.get(s, "#FFFFFF") for s in statuses],
+                "fgopacity": 0.45,
+                "size": 7,
+            },
         },
-        text=[f"{value_text(row, 'actual', lang)}  {status_label(status, lang)}"],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{text}<extra></extra>",
+        customdata=[value_text(r, "actual", lang) for r in rows],
+        hovertemplate="%{customdata}<extra></extra>",
+        showlegend=False,
     )
-    if expected is not None and metric != "milestone":
+    exp_x = [None if e is None else e for e in expected]
+    if any(e is not None for e in exp_x):
         fig.add_scatter(
             name=i18n.t("targets.legend_expected", lang),
-            y=label,
-            x=[expected * scale],
+            y=ys,
+            x=exp_x,
             mode="markers",
             marker={
                 "symbol": "diamond-open",
-                "size": 16,
+                "size": 14,
                 "color": TARGET_COLOUR,
                 "line": {"width": 2},
             },
-            hovertemplate=f"{i18n.t('targets.legend_expected', lang)}: "
-            f"{value_text(row, 'expected_by_now', lang)}<extra></extra>",
+            customdata=[value_text(r, "expected_by_now", lang) for r in rows],
+            hovertemplate="%{customdata}<extra>"
+            + i18n.t("targets.legend_expected", lang)
+            + "</extra>",
         )
+    # Status as symbol and word right of the track: readable without the colour.
     fig.add_scatter(
-        name=i18n.t("targets.legend_target", lang),
-        y=label,
-        x=[target],
-        mode="markers",
-        marker={"symbol": "line-ns", "size": 34, "color": TARGET_COLOUR, "line": {"width": 3}},
-        hovertemplate=f"{i18n.t('targets.legend_target', lang)}: "
-        f"{value_text(row, 'target', lang)}<extra></extra>",
-    )
-    fig.update_layout(barmode="overlay", bargap=0.2)
-    top = max(target, actual, (expected or 0) * scale) or 1.0
-    fig.update_xaxes(
-        range=[0, top * 1.45],  # room for the text beside the bar
-        ticksuffix="%" if metric == "rate" else "",
-        rangemode="tozero",
-    )
-    fig.update_yaxes(showticklabels=False)
-    return _style(fig, lang, str(row.get("title") or ""), 190)
-
-
-def section_bullets(df: pd.DataFrame, lang: str, title: str = "") -> go.Figure:
-    """Several targets in one bullet chart, each as a share of its own target (100%), so
-    people, yuan and rates sit on one axis."""
-    df = df.reset_index(drop=True)
-    labels = [wrap(t) for t in df["title"]]
-    pct = [min(_share_of_target(r) * 100, 150.0) for r in df.to_dict("records")]
-    exp = [
-        (_num(r["expected_by_now"]) or 0) / _num(r["target"]) * 100
-        if _num(r["target"]) and r["metric"] != "milestone"
-        else None
-        for r in df.to_dict("records")
-    ]
-    fig = go.Figure()
-    fig.add_bar(
-        y=labels,
-        x=[100.0] * len(df),
-        orientation="h",
-        marker={"color": TRACK_COLOUR},
-        width=0.8,
+        name="status",
+        y=ys,
+        x=[max(t, a, e or 0) for t, a, e in zip(target, actual, exp_x, strict=True)],
+        mode="text",
+        text=[status_label(s, lang) for s in statuses],
+        textposition="middle right",
+        textfont={"size": 12},
         hoverinfo="skip",
         showlegend=False,
     )
-    for status in STATUSES:
-        idx = [i for i, s in enumerate(df["status"]) if s == status]
-        if not idx:
-            continue
-        fig.add_bar(
-            name=status_label(status, lang),
-            y=[labels[i] for i in idx],
-            x=[pct[i] for i in idx],
-            orientation="h",
-            width=0.4,
-            marker={
-                "color": STATUS_COLOURS[status],
-                "pattern": {"shape": STATUS_PATTERNS[status], "fgcolor": "#FFFFFF"},
-            },
-            text=[value_text(df.loc[i], "actual", lang) for i in idx],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra>" + status_label(status, lang) + "</extra>",
+    for y, r in zip(ys, rows, strict=True):
+        fig.add_annotation(
+            x=0,
+            y=y - TRACK_WIDTH / 2,
+            xref="x",
+            yref="y",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            text=f"{_escape(wrap(str(r.get('title') or ''), 16, 1))}  "
+            f"<b>{_escape(value_text(r, 'actual', lang))}</b>",
         )
-    fig.add_scatter(
-        name=i18n.t("targets.legend_expected", lang),
-        y=labels,
-        x=exp,
-        mode="markers",
-        marker={"symbol": "diamond-open", "size": 13, "color": TARGET_COLOUR, "line": {"width": 2}},
-        hovertemplate="%{x:.0f}%<extra>" + i18n.t("targets.legend_expected", lang) + "</extra>",
+    fig.update_layout(barmode="overlay", bargap=0)
+    fig.update_xaxes(range=[0, right], showticklabels=False, showgrid=False)
+    fig.update_yaxes(range=[n - 0.5, -0.75], showticklabels=False, showgrid=False, zeroline=False)
+    return fig
+
+
+def _escape(text: str) -> str:
+    """Plotly reads a little HTML in text: keep "<" typed in a title from starting a tag."""
+    return text.replace("<br>", "\0").replace("<", "&lt;").replace("\0", "<br>")
+
+
+def bullet(row: Mapping[str, Any], lang: str) -> go.Figure:
+    """One target in its own units: actual (status colour, pattern and word) against the
+    target (the grey track) and expected-by-now (the open diamond)."""
+    scale = 100.0 if row.get("metric") == "rate" else 1.0
+    target = (_num(row.get("target")) or 0.0) * scale
+    actual = (_num(row.get("actual")) or 0.0) * scale
+    expected = _num(row.get("expected_by_now"))
+    expected = None if expected is None or row.get("metric") == "milestone" else expected * scale
+    top = max(target, actual, expected or 0.0) or 1.0
+    fig = _bullets(
+        [row],
+        lang,
+        actual=[actual],
+        expected=[expected],
+        target=[max(target, 0.0)],
+        right=top * 1.45,  # room for the status word
     )
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(range=[0, 175], ticksuffix="%", tickvals=[0, 50, 100, 150])
-    fig.update_yaxes(autorange="reversed")
-    height = 110 + ROW_HEIGHT * len(df)
-    return _style(fig, lang, title or i18n.t("targets.chart_section_bullets", lang), height)
+    # No chart title: the row's own line above the bar already names the target.
+    return _style(fig, lang, "", 16 + BULLET_ROW + 62, ticks=False)
+
+
+def section_bullets(df: pd.DataFrame, lang: str, title: str = "") -> go.Figure:
+    """Several targets in one bullet chart, each as a share of its own target (the track
+    is 100%), so people, yuan and rates sit on one axis."""
+    rows = df.to_dict("records")
+    actual = [min(_share_of_target(r) * 100, 130.0) for r in rows]
+    expected = [
+        (_num(r["expected_by_now"]) or 0.0) / _num(r["target"]) * 100
+        if _num(r["target"]) and r["metric"] != "milestone"
+        else None
+        for r in rows
+    ]
+    fig = _bullets(
+        rows,
+        lang,
+        actual=actual,
+        expected=expected,
+        target=[100.0] * len(rows),
+        right=175.0,
+    )
+    height = (50 if title else 16) + BULLET_ROW * len(rows) + 62
+    return _style(fig, lang, title, height, ticks=False)
 
 
 def _share_of_target(row: Mapping[str, Any]) -> float:
@@ -352,7 +404,7 @@ def trend(points: pd.DataFrame, row: Mapping[str, Any], lang: str, as_of: Any = 
     fig.update_xaxes(tickvals=dates, ticktext=ticks, tickangle=0)
     fig.update_yaxes(rangemode="tozero", ticksuffix="%" if metric == "rate" else "")
     title = i18n.t("targets.chart_trend", lang, title=str(row.get("title") or ""))
-    return _style(fig, lang, title, 320)
+    return _style(fig, lang, title, 320, legend="inside")
 
 
 def _tick(day: Any, first: bool, as_of: Any, lang: str) -> str:
@@ -416,7 +468,7 @@ def section_status(summary: pd.DataFrame, lang: str) -> go.Figure:
             orientation="h",
             marker={
                 "color": STATUS_COLOURS[status],
-                "pattern": {"shape": STATUS_PATTERNS[status], "fgcolor": "#FFFFFF"},
+                "pattern": _pattern(status),
                 "line": {"color": "#FFFFFF", "width": 1},
             },
             text=[str(n) if n else "" for n in summary[status]],
@@ -438,7 +490,8 @@ def section_status(summary: pd.DataFrame, lang: str) -> go.Figure:
 def section_completion(summary: pd.DataFrame, lang: str) -> go.Figure:
     """Completion per section (weighted, capped) with the on-track share written beside."""
     labels = [wrap(s) for s in summary["section"]]
-    text = [
+    text = [f"{c:.0f}%" for c in summary["completion"]]
+    hover = [
         i18n.t("targets.completion_text", lang, pct=f"{c:.0f}", good=f"{g:.0f}")
         for c, g in zip(summary["completion"], summary["on_track_share"], strict=True)
     ]
@@ -451,14 +504,17 @@ def section_completion(summary: pd.DataFrame, lang: str) -> go.Figure:
             text=text,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=hover,
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
             showlegend=False,
         )
     )
-    fig.update_xaxes(range=[0, 160], ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
+    fig.update_xaxes(range=[0, 118], ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
     fig.update_yaxes(autorange="reversed")
-    height = 90 + ROW_HEIGHT * len(summary)
-    return _style(fig, lang, i18n.t("targets.chart_section_completion", lang), height)
+    height = 110 + ROW_HEIGHT * len(summary)
+    return _style(
+        fig, lang, i18n.t("targets.chart_section_completion", lang), height, legend="none"
+    )
 
 
 # ---------------------------------------------------------------- units
@@ -486,4 +542,4 @@ def unit_ranking(scores: pd.DataFrame, lang: str, selected: str | None = None) -
     fig.update_xaxes(range=[0, 112], tickvals=[0, 20, 40, 60, 80, 100])
     fig.update_yaxes(autorange="reversed")
     height = 90 + 38 * len(scores)
-    return _style(fig, lang, i18n.t("targets.chart_units", lang), height)
+    return _style(fig, lang, i18n.t("targets.chart_units", lang), height, legend="none")

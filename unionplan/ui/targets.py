@@ -129,9 +129,11 @@ def display_table(df: pd.DataFrame, d: WorkbookData) -> pd.DataFrame:
                     else "—"
                 ),
                 t("targets.col_status"): charts.status_label(r["status"], lg),
-                t("targets.col_deadline"): i18n.fmt_date(r["deadline"] or r["due"], lg),
+                t("targets.col_deadline"): i18n.fmt_date(
+                    r["due"] if _blank(r["deadline"]) else r["deadline"], lg
+                ),
                 t("targets.col_responsible"): r["responsible"],
-                t("targets.col_unit"): units.get(r["unit"] or "", r["unit"] or ""),
+                t("targets.col_unit"): "" if _blank(r["unit"]) else units.get(r["unit"], r["unit"]),
             }
         )
     return pd.DataFrame(rows)
@@ -159,7 +161,7 @@ def overview_tab(df: pd.DataFrame, d: WorkbookData) -> None:
     for n, (section, part) in enumerate(_sections(df)):
         st.subheader(t("targets.section_header", section=section, n=len(part)))
         st.plotly_chart(
-            charts.section_bullets(part, lang(), title=" "),
+            charts.section_bullets(part, lang()),
             config=CHART_CONFIG,
             key=f"chart_bullets_{n}",
         )
