@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import copy
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -557,12 +557,15 @@ class Spreadsheet:
         r1, c1 = start
         r2, c2 = start
         grown = True
+        # Grow all the way down, then all the way right, until neither moves: the same
+        # block as growing one step at a time, without re-scanning every row per step
+        # (which made an append to a 20k-row tab take ~20 s).
         while grown:
             grown = False
-            if any(sheet.filled(r2 + 1, c) for c in range(c1, c2 + 1)):
+            while any(sheet.filled(r2 + 1, c) for c in range(c1, c2 + 1)):
                 r2 += 1
                 grown = True
-            if any(sheet.filled(r, c2 + 1) for r in range(r1, r2 + 1)):
+            while any(sheet.filled(r, c2 + 1) for r in range(r1, r2 + 1)):
                 c2 += 1
                 grown = True
         return r1, c1, r2, c2
@@ -1217,7 +1220,9 @@ class _Handler(BaseHTTPRequestHandler):
                     "valueRanges": [book.value_range(b, params) for b in boxes],
                 }
             # Writes are all-or-nothing, like Google's: work on a copy, keep it on success.
-            saved = copy.deepcopy(book.sheets)
+            # Cells are replaced, never mutated, so copying each sheet's dict is a full
+            # snapshot; a deepcopy of 500k cells cost ~10 s per write on a 20k-row tab.
+            saved = [dataclasses.replace(sh, cells=dict(sh.cells)) for sh in book.sheets]
             try:
                 if kind == "values.update":
                     option = params.get("valueInputOption", "")
