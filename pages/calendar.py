@@ -1,0 +1,115 @@
+"""日历: the year's activities, deadlines, holidays and union days; exports (.ics, .xlsx)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_calendar import calendar
+
+from unionplan import activities, calendar_view, holidays, i18n, ics, schedule_xlsx, ui
+from unionplan.ui import activities as act_ui
+
+ui.page_header("common.nav.calendar")
+lang = ui.lang()
+d = ui.data()
+names = act_ui.unit_names(d)
+
+f = act_ui.filters(d, key="cal_f", period=False)
+lo, hi = activities.year_window(f.year)
+shown = activities.filter_activities(d.df("activities"), f, names)
+due = calendar_view.deadlines(d.df("targets"), lo, hi, f.units)
+
+# The list view is the one that reads well on a phone, so phones start there.
+phone = "Mobile" in (st.context.headers.get("User-Agent") or "")
+view = st.segmented_control(
+    ui.t("calendar.view"),
+    calendar_view.VIEWS,
+    default="list" if phone else "month",
+    format_func=lambda v: i18n.t(f"calendar.view_{v}", lang),
+    key="cal_view",
+    label_visibility="collapsed",
+    required=True,
+)
+
+today = dt.date.today()
+initial = st.session_state.get("cal_initial") or (today if lo <= today <= hi else lo)
+if not lo <= initial <= hi:
+    initial = lo
+events = calendar_view.events(
+    activities.expand(shown, lo, hi), due, holidays.between(lo, hi), lang, view
+)
+# A new key remounts the component: on a view or year change (its frame is sized once,
+# at mount) and after a click was handled (its value would otherwise stay "clicked").
+nonce = st.session_state.get("cal_nonce", 0)
+state = calendar(
+    events=events,
+    options=calendar_view.options(lang, view, initial, (lo, hi), calendar_view.height(view, phone)),
+    custom_css=calendar_view.CUSTOM_CSS,
+    callbacks=["eventClick"],
+    key=f"cal_{view}_{lang}_{f.year}_{nonce}",
+)
+clicked = calendar_view.clicked_activity(state)
+if clicked:
+    st.session_state["cal_edit"] = clicked[0]
+    st.session_state["cal_initial"] = dt.date.fromisoformat(clicked[1]) if clicked[1] else None
+    st.session_state["cal_nonce"] = nonce + 1
+    st.rerun()
+
+st.markdown(
+    " ".join(
+        f'<span style="display:inline-block;margin:0 .6rem .2rem 0;white-space:nowrap">'
+        f'<span style="display:inline-block;width:.8rem;height:.8rem;border-radius:2px;'
+        f'background:{color};vertical-align:middle;margin-right:.25rem"></span>{label}</span>'
+        for label, color in calendar_view.legend(lang)
+    )
+    + f"<br><small>{ui.t('calendar.legend_hint')}</small>",
+    unsafe_allow_html=True,
+)
+if not holidays.has_statutory_data(f.year):
+    st.caption(ui.t("calendar.no_statutory", year=f.year))
+
+
+def _close() -> None:
+    st.session_state.pop("cal_edit", None)
+
+
+@st.dialog(ui.t("calendar.edit_title"), width="large", on_dismiss=_close)
+def _edit(activity_id: str) -> None:
+    act_ui.activity_panel(
+        f"cal_sel_{activity_id}", d.record("activities", activity_id), on_saved=_close
+    )
+
+
+if st.session_state.get("cal_edit"):
+    _edit(st.session_state["cal_edit"])
+
+# -- exports ------------------------------------------------------------------------------
+st.subheader(ui.t("calendar.export_heading"))
+st.caption(ui.t("calendar.export_help", n=len(shown), deadlines=len(due)))
+union = d.settings.get("union_name", "")
+c1, c2 = st.columns(2)
+c1.download_button(
+    ui.t("calendar.export_ics"),
+    lambda: ics.export(shown, due, lang, name=union, unit_names=names),
+    file_name=f"unionplan-{f.year}.ics",
+    mime="text/calendar",
+    icon=":material/event:",
+    on_click="ignore",
+    key="cal_ics",
+)
+c2.download_button(
+    ui.t("calendar.export_xlsx"),
+    lambda: schedule_xlsx.to_xlsx(
+        schedule_xlsx.build(shown, f.year, lang),
+        f.year,
+        lang,
+        ui.t("calendar.schedule_title_union", union=union, year=f.year) if union else "",
+    ),
+    file_name=f"{ui.t('calendar.schedule_file')}-{f.year}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:",
+    on_click="ignore",
+    key="cal_xlsx",
+)
+st.caption(i18n.t("calendar.ics_hint", lang))

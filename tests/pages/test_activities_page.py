@@ -1,0 +1,298 @@
+"""The activities and calendar pages through AppTest: add through the form and see the
+activity in the table and in the calendar's data; a bad form shows its problems and
+writes nothing; a conflict keeps the user's input beside the other person's version;
+quick actions write what they say."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from unionplan import i18n
+from unionplan.config import ENV_WORKBOOK
+from unionplan.parse import PlanDate
+from unionplan.store.xlsx import XlsxStore
+from unionplan.workbook import Workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 120  # the first run imports pandas and friends: generous, not tight
+YEAR = dt.date.today().year  # an empty workbook's plan year
+
+
+def _fresh_caches() -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty workbook (tabs and headers only) the app is pointed at."""
+    path = tmp_path / "union.xlsx"
+    monkeypatch.setenv(ENV_WORKBOOK, str(path))
+    Workbook(XlsxStore(str(path))).ensure_tabs("zh-Hans")
+    _fresh_caches()
+    yield path
+    _fresh_caches()
+
+
+def _wb(path: Path) -> Workbook:
+    return Workbook(XlsxStore(str(path)), ttl=0)
+
+
+def _activities(path: Path) -> list[dict]:
+    return _wb(path).load(fresh=True).df("activities").to_dict("records")
+
+
+def _page(page: str, lang: str = "zh-Hans") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.session_state["user_name"] = "王老师"
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    (button,) = [b for b in at.button if b.label == label]
+    return button.click().run()
+
+
+def _calendar_events(at: AppTest) -> list[dict]:
+    (component,) = [el for el in at.main if el.type == "component_instance"] or [
+        el for el in _walk(at) if el.type == "component_instance"
+    ]
+    return json.loads(component.proto.json_args)["events"]
+
+
+def _walk(at: AppTest) -> Iterator:
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack.extend(children.values())
+        yield node
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "en"])
+def test_add_through_the_form_then_table_and_calendar(workbook_path: Path, lang: str) -> None:
+    at = _page("activities", lang)
+    at.text_input(key="act_add:title").input("庆祝三八妇女节")
+    at.selectbox(key="act_add:category").set_value("festival")
+    at.text_input(key="act_add:start").input(f"{YEAR}-03-08")
+    at.text_input(key="act_add:time").input("下午2:30-4:00")
+    at.text_input(key="act_add:planned_participants").input("60")
+    at.text_input(key="act_add:budget").input("1,600元")
+    at = _submit(at, i18n.t("activities.add_button", lang))
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == [
+        i18n.t("activities.added", lang, title="庆祝三八妇女节")
+    ]
+
+    (rec,) = _activities(workbook_path)
+    assert rec["title"] == "庆祝三八妇女节" and rec["category"] == "festival"
+    assert rec["start"] == PlanDate(YEAR, 3, 8) and rec["time"] == "14:30-16:00"
+    assert rec["budget"] == 1600 and rec["planned_participants"] == 60
+    assert rec["status"] == "planned" and rec["updated_by"] == "王老师"
+
+    table = at.dataframe[0].value
+    assert "庆祝三八妇女节" in table.to_string()
+    assert at.metric[0].value == "1"
+    assert at.text_input(key="act_add:title").value == ""  # the add form starts afresh
+
+    at.switch_page("pages/calendar.py").run()
+    assert not at.exception and not at.error
+    mine = [e for e in _calendar_events(at) if e.get("title") == "庆祝三八妇女节"]
+    assert len(mine) == 1
+    assert mine[0]["start"] == f"{YEAR}-03-08T14:30:00"
+    assert mine[0]["extendedProps"]["activity_id"] == rec["id"]
+
+
+def test_month_only_activity_through_the_form(workbook_path: Path) -> None:
+    at = _page("activities")
+    at.text_input(key="act_add:title").input("春游踏青")
+    at.text_input(key="act_add:start").input("4月")
+    at = _submit(at, "新增")
+    assert not at.error
+    (rec,) = _activities(workbook_path)
+    assert rec["start"] == PlanDate(YEAR, 4)
+    at.switch_page("pages/calendar.py").run()
+    (spring,) = [e for e in _calendar_events(at) if e.get("title") == "春游踏青"]
+    assert spring["allDay"] and spring["start"] == f"{YEAR}-04-01"
+    assert spring["end"] == f"{YEAR}-05-01"
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_bad_form_shows_errors_and_writes_nothing(workbook_path: Path, lang: str) -> None:
+    before = workbook_path.read_bytes()
+    at = _page("activities", lang)
+    at.text_input(key="act_add:start").input(f"{YEAR}-05-10")
+    at.text_input(key="act_add:end").input(f"{YEAR}-05-01")
+    at.text_input(key="act_add:budget").input("-5")
+    at.text_input(key="act_add:planned_participants").input("很多")
+    at = _submit(at, i18n.t("activities.add_button", lang))
+    assert not at.exception
+    (error,) = at.error
+    for key in (
+        "activities.err_title_required",
+        "activities.err_end_before_start",
+        "issues.negative",
+        "issues.bad_number",
+    ):
+        assert i18n.t(key, lang) in error.value
+    assert not at.success
+    assert workbook_path.read_bytes() == before  # nothing written, not even an audit row
+    assert at.text_input(key="act_add:budget").value == "-5"  # what was typed is kept
+
+
+def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> None:
+    wb = _wb(workbook_path)
+    rec = wb.append(
+        "activities",
+        {"title": "教代会", "start": PlanDate(YEAR, 6, 10), "responsible": "张主席"},
+        "李老师",
+    )
+    _fresh_caches()
+    at = _page("activities")
+    at.selectbox(key="act_chosen").set_value(rec["id"]).run()
+    form = f"act_sel_{rec['id']}_edit"
+    assert at.text_input(key=f"{form}:title").value == "教代会"
+    at.text_input(key=f"{form}:title").input("二届四次教代会")
+    at.text_input(key=f"{form}:location").input("学校报告厅")
+
+    # Meanwhile someone else edits the same row in the sheet.
+    _wb(workbook_path).update(
+        "activities", rec["id"], {"title": "教职工代表大会"}, expected_version=1, user="李老师"
+    )
+    at = _submit(at, "保存")
+    assert not at.exception
+    assert any("第 1 版" in w.value and "第 2 版" in w.value for w in at.warning)
+    compare = at.dataframe[-1].value.to_string()
+    assert "教职工代表大会" in compare and "二届四次教代会" in compare and "学校报告厅" in compare
+    # The user's input is still in the form, and nothing of theirs was lost in the sheet.
+    assert at.text_input(key=f"{form}:title").value == "二届四次教代会"
+    assert at.text_input(key=f"{form}:location").value == "学校报告厅"
+    (now,) = _activities(workbook_path)
+    assert now["title"] == "教职工代表大会" and now["version"] == 2
+
+    at = _submit(at, "用我的版本覆盖")
+    assert not at.exception and not at.error
+    (now,) = _activities(workbook_path)
+    assert now["title"] == "二届四次教代会" and now["location"] == "学校报告厅"
+    assert now["version"] == 3 and now["updated_by"] == "王老师"
+
+
+def test_conflict_take_theirs_reloads_the_form(workbook_path: Path) -> None:
+    rec = _wb(workbook_path).append(
+        "activities", {"title": "教代会", "start": PlanDate(YEAR, 6)}, "李老师"
+    )
+    _fresh_caches()
+    at = _page("activities")
+    at.selectbox(key="act_chosen").set_value(rec["id"]).run()
+    form = f"act_sel_{rec['id']}_edit"
+    at.text_input(key=f"{form}:title").input("我的标题")
+    _wb(workbook_path).update(
+        "activities", rec["id"], {"title": "他的标题"}, expected_version=1, user="李老师"
+    )
+    at = _submit(at, "保存")
+    at = _submit(at, "放弃我的修改，采用对方版本")
+    assert not at.exception
+    assert at.text_input(key=f"{form}:title").value == "他的标题"
+    assert not [w for w in at.warning if "第 2 版" in w.value]
+    assert _activities(workbook_path)[0]["version"] == 2
+
+
+def test_quick_actions(workbook_path: Path) -> None:
+    wb = _wb(workbook_path)
+    rec = wb.append(
+        "activities",
+        {
+            "title": "双周五工会活动",
+            "start": PlanDate(YEAR, 3, 6),
+            "time": "16:20-17:00",
+            "recurrence": "biweekly",
+            "recurrence_until": dt.date(YEAR, 6, 30),
+        },
+        "李老师",
+    )
+    _fresh_caches()
+    at = _page("activities")
+    at.selectbox(key="act_chosen").set_value(rec["id"]).run()
+    key = f"act_sel_{rec['id']}"
+
+    at.segmented_control(key=f"{key}_action").set_value("occurrence").run()
+    first = at.selectbox(key=f"{key}_occ_day").options[0]
+    at.selectbox(key=f"{key}_occ_day").set_value(dt.date(YEAR, 3, 20))
+    at.radio(key=f"{key}_occ_state").set_value("skipped")
+    at = _submit(at, "保存")
+    assert not at.error, [e.value for e in at.error]
+    assert first  # the picker lists the sessions
+    assert _activities(workbook_path)[0]["occurrences"] == f"{YEAR}-03-20=skipped"
+
+    at.segmented_control(key=f"{key}_action").set_value("done").run()
+    at.text_input(key=f"{key}_done_people").input("-3")
+    at = _submit(at, "标记完成")
+    assert i18n.t("issues.negative", "zh-Hans") in at.error[0].value
+    assert _activities(workbook_path)[0]["status"] is None  # unchanged: nothing written
+    at.text_input(key=f"{key}_done_people").input("35")
+    at.text_input(key=f"{key}_done_cost").input("¥420")
+    at = _submit(at, "标记完成")
+    now = _activities(workbook_path)[0]
+    assert (now["status"], now["actual_participants"], now["actual_cost"]) == ("done", 35, 420)
+
+    at.segmented_control(key=f"{key}_action").set_value("postpone").run()
+    at.selectbox(key=f"{key}_postpone_month").set_value(dt.date(YEAR, 4, 1))
+    at = _submit(at, "延期")
+    now = _activities(workbook_path)[0]
+    assert now["start"] == PlanDate(YEAR, 4, 6) and now["status"] == "postponed"
+    assert now["recurrence_until"] == dt.date(YEAR, 7, 30)
+
+    at.segmented_control(key=f"{key}_action").set_value("duplicate").run()
+    at.button(key=f"{key}_dup_btn").click().run()
+    rows = sorted(_activities(workbook_path), key=lambda r: r["start"])
+    assert len(rows) == 2 and rows[1]["start"] == PlanDate(YEAR + 1, 4, 6)
+    assert rows[1]["status"] == "planned" and rows[1]["title"] == "双周五工会活动"
+
+    at.selectbox(key="act_chosen").set_value(rec["id"]).run()
+    at.segmented_control(key=f"{key}_action").set_value("cancel").run()
+    at.button(key=f"{key}_cancel_btn").click().run()
+    assert {r["id"]: r["status"] for r in _activities(workbook_path)}[rec["id"]] == "cancelled"
+
+
+def test_filters_narrow_the_table_and_totals(workbook_path: Path) -> None:
+    wb = _wb(workbook_path)
+    wb.append("activities", {"title": "三八节", "start": PlanDate(YEAR, 3, 8), "budget": 1600}, "x")
+    wb.append("activities", {"title": "春游", "start": PlanDate(YEAR, 4), "budget": 5000}, "x")
+    _fresh_caches()
+    at = _page("activities", "en")
+    assert at.metric[0].value == "2" and at.metric[3].value == "¥6,600"
+    at.selectbox(key="act_f_month").set_value(4).run()
+    assert at.metric[0].value == "1" and at.metric[3].value == "¥5,000"
+    assert "春游" in at.dataframe[0].value.to_string()
+    at.selectbox(key="act_f_month").set_value(None).run()
+    at.text_input(key="act_f_text").input("三八").run()
+    assert at.metric[0].value == "1"
+
+
+def test_calendar_page_next_year_without_statutory_data(workbook_path: Path) -> None:
+    at = _page("calendar", "zh-Hant")
+    at.selectbox(key="cal_f_year").set_value(2027).run()
+    assert not at.exception and not at.error
+    events = _calendar_events(at)
+    titles = {e.get("title") for e in events}
+    assert "春節" in titles and "中秋節" in titles
+    spring = next(e for e in events if e.get("title") == "春節")
+    assert spring["start"] == "2027-02-06"
+    assert any("2027" in c.value for c in at.caption)  # "days off not published yet"
+    assert [d.label for d in at.get("download_button")] == [
+        i18n.t("calendar.export_ics", "zh-Hant"),
+        i18n.t("calendar.export_xlsx", "zh-Hant"),
+    ]
