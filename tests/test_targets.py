@@ -189,7 +189,8 @@ def test_quarterly_count_counts_each_quarter_afresh() -> None:
     assert row["actual"] == 1  # Q1's reports do not count for Q2
     assert row["window_start"] == D(2026, 4, 1)
     assert row["status"] == "on_track"  # 1 of 2 × 45/91
-    assert one(data, D(2026, 6, 30))["status"] == "behind"  # Q2 ends with 1 of 2
+    assert one(data, D(2026, 6, 29))["status"] == "behind"  # 1 of 2 × 90/91
+    assert one(data, D(2026, 6, 30))["status"] == "missed"  # Q2 ended with 1 of 2
     assert one(data, D(2026, 7, 1))["actual"] == 0  # Q3 starts empty
 
 

@@ -14,8 +14,9 @@ disagree. The rules, stated on the page from the catalogue:
   under the line is good). On track when pace >= ON_TRACK_RATIO, at risk when
   >= AT_RISK_RATIO, behind below that.
 * *Achieved* when the target is met ("at most" targets only once the due date passed);
-  *missed* when the due date passed unmet, or when a cumulative "at most" target is
-  already over its limit; *not started* while nothing was expected and nothing recorded.
+  *missed* when the due date passed unmet (``as_of`` is the end of that day, so a target
+  seen on its due day is settled), or when a cumulative "at most" target is already over
+  its limit; *not started* while nothing was expected and nothing recorded.
 * A milestone (done / not done) is at risk within MILESTONE_AT_RISK_DAYS of its deadline.
 
 Rates are snapshots: the latest one of each reporting unit counts and units are summed
@@ -239,7 +240,8 @@ def compute_status(
     `recorded` says whether any progress exists (a record, a counted activity, or a
     rate's baseline).
     """
-    passed = as_of > due
+    # `as_of` means "by the end of that day", so on the due day itself the run is over.
+    passed = as_of >= due
     if metric == "milestone":
         if actual is not None and actual >= 1:
             return "achieved", None
@@ -256,7 +258,7 @@ def compute_status(
             return ("missed" if passed else "not_started"), None
         if cumulative and actual > target:
             return "missed", None  # increments are never negative: it cannot come back
-        if passed or as_of == due:
+        if passed:
             return ("achieved" if actual <= target else "missed"), None
         limit = expected if expected is not None else target
         pace = math.inf if actual <= 0 else limit / actual

@@ -61,7 +61,7 @@ def period_picker(d: WorkbookData, today: dt.date) -> tuple[str, dt.date]:
     code = st.segmented_control(
         t("targets.period_label"),
         tg.PERIOD_CODES,
-        format_func=lambda c: t(f"targets.period_{c}"),
+        format_func={c: t(f"targets.period_{c}") for c in tg.PERIOD_CODES}.get,
         key=PERIOD_KEY,
     )
     code = code or default  # clicking the selected button again clears it
@@ -313,10 +313,12 @@ def _problems(table: Any, problems: Mapping[str, list[str]]) -> None:
 
 def _enum_box(enum: Enum, label: str, key: str, *, blank: bool = False, **kw: Any) -> Any:
     options: list[str | None] = [*([None] if blank else []), *enum.codes()]
+    # Labels bound now: AppTest calls format_func after the run, without the session.
+    labels = {c: "—" if c is None else enum.label(c, lang()) for c in options}
     return st.selectbox(
         label,
         options,
-        format_func=lambda c: "—" if c is None else enum.label(c, lang()),
+        format_func=lambda c: labels.get(c, str(c)),
         key=key,
         **kw,
     )
@@ -355,6 +357,7 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
         t("targets.progress_rate_help" if metric == "rate" else "targets.progress_count_help")
     )
     units = unit_names(d)
+    none = t("targets.no_unit")
     nonce = st.session_state.get("tp_nonce", 0)  # a new nonce after a save clears the form
     k = lambda f: f"tp_{f}_{target_id}_{nonce}"  # noqa: E731 - widget key shorthand
     with st.form("tp_form", clear_on_submit=False, border=True):
@@ -369,7 +372,7 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
             t("targets.progress_unit"),
             unit_ids,
             index=unit_ids.index(default_unit),
-            format_func=lambda u: t("targets.no_unit") if u is None else units.get(u, u),
+            format_func=lambda u: none if u is None else units.get(u, u),
             key=k("unit"),
         )
         if metric == "rate":
@@ -466,12 +469,13 @@ def edit_tab(d: WorkbookData) -> None:
     targets = d.df("targets")
     ids = targets["id"].tolist() if not targets.empty else []
     titles = dict(zip(ids, targets["title"], strict=True)) if ids else {}
+    new = t("targets.edit_new")
     if st.session_state.get("te_pick") not in [None, *ids]:
         st.session_state.pop("te_pick", None)
     target_id = st.selectbox(
         t("targets.edit_pick"),
         [None, *ids],
-        format_func=lambda i: t("targets.edit_new") if i is None else titles.get(i, i),
+        format_func=lambda i: new if i is None else titles.get(i, i),
         key="te_pick",
     )
     record = d.record("targets", target_id) if target_id else None
@@ -481,6 +485,7 @@ def edit_tab(d: WorkbookData) -> None:
     if st.session_state.get(conflict_key):
         _conflict_view(key, conflict_key)
     units = unit_names(d)
+    none = t("targets.no_unit")
     k = lambda f: f"{key}:{f}"  # noqa: E731 - widget key shorthand
     with st.form(f"{key}_form", clear_on_submit=False, border=True):
         c1, c2 = st.columns(2)
@@ -509,7 +514,7 @@ def edit_tab(d: WorkbookData) -> None:
         c3.selectbox(
             _label(TARGETS, "unit"),
             [None, *units],
-            format_func=lambda u: t("targets.no_unit") if u is None else units.get(u, u),
+            format_func=lambda u: none if u is None else units.get(u, u),
             key=k("unit"),
         )
         c1, c2 = st.columns(2)

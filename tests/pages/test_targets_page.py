@@ -1,0 +1,199 @@
+"""The targets page through the app: record progress in the form and see the status move;
+refused input shows why and writes nothing; a new target is added; the period selector
+moves every figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from unionplan import i18n
+from unionplan.config import ENV_WORKBOOK
+from unionplan.store.xlsx import XlsxStore
+from unionplan.workbook import Workbook, WorkbookData
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 120  # first runs import pandas and plotly: generous, not tight
+# A past plan year: the selector opens on the whole year, seen as at 31 December, so the
+# statuses do not depend on the day the test runs.
+YEAR = dt.date.today().year - 1
+
+
+def _store(path: Path) -> Workbook:
+    return Workbook(XlsxStore(str(path)))
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A workbook with a rate target, a count target and two member units."""
+    path = tmp_path / "targets.xlsx"
+    wb = _store(path)
+    wb.ensure_tabs("zh-Hans")
+    wb.set_setting("plan_year", str(YEAR), "test")
+    wb.append("units", {"id": "U-EAST", "name": "东社区联合工会"}, "test")
+    wb.append(
+        "targets",
+        {
+            "id": "T-RATE",
+            "section": "维权",
+            "title": "集体合同签订率",
+            "metric": "rate",
+            "target_value": 0.9,
+            "unit": "U-EAST",
+        },
+        "test",
+    )
+    wb.append(
+        "targets",
+        {
+            "id": "T-COUNT",
+            "section": "自身建设",
+            "title": "培训工会干部",
+            "metric": "count",
+            "target_value": 50,
+            "unit_of_measure": "人次",
+        },
+        "test",
+    )
+    monkeypatch.setenv(ENV_WORKBOOK, str(path))
+    st.cache_resource.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+def _fresh(path: Path) -> WorkbookData:
+    return _store(path).load(fresh=True)
+
+
+def _targets_page(lang: str = "zh-Hans") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.session_state["user_name"] = "王老师"
+    at.run()
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _detail_status(at: AppTest, target_id: str) -> str:
+    at.selectbox(key="targets_detail_pick").set_value(target_id).run()
+    facts = [m.value for m in at.markdown if "状态" in m.value or "Status" in m.value]
+    return facts[-1]
+
+
+def _pick_progress_target(at: AppTest, target_id: str) -> None:
+    at.selectbox(key="tp_target").set_value(target_id).run()
+
+
+def _key(field: str, target_id: str) -> str:
+    return f"tp_{field}_{target_id}_0"
+
+
+def test_recording_progress_moves_the_status(workbook_path: Path) -> None:
+    at = _targets_page()
+    assert at.segmented_control(key="targets_period").value == "Y"
+    assert "✖ 未达成" in _detail_status(at, "T-RATE")  # the year ended with nothing
+    _pick_progress_target(at, "T-RATE")
+    at.date_input(key=_key("date", "T-RATE")).set_value(dt.date(YEAR, 6, 1))
+    at.number_input(key=_key("numerator", "T-RATE")).set_value(46)
+    at.number_input(key=_key("denominator", "T-RATE")).set_value(50)
+    at.text_input(key=_key("note", "T-RATE")).input("46 家已签订")
+    at.button(key="tp_submit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == [
+        i18n.t("targets.progress_saved", "zh-Hans", title="集体合同签订率")
+    ]
+    status = _detail_status(at, "T-RATE")
+    assert "✔ 已达成" in status and "92%（46/50）" in status
+    rows = _fresh(workbook_path).df("progress")
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row["target_id"], row["numerator"], row["denominator"]) == ("T-RATE", 46, 50)
+    assert row["unit"] == "U-EAST"  # the target's unit is the default reporting unit
+    assert row["date"] == dt.date(YEAR, 6, 1) and row["note"] == "46 家已签订"
+    assert row["updated_by"] == "王老师"
+
+
+@pytest.mark.parametrize(
+    ("target_id", "values", "message"),
+    [
+        ("T-RATE", {"numerator": 3, "denominator": 0}, "targets.v_denominator_positive"),
+        ("T-RATE", {"numerator": 60, "denominator": 50}, "targets.v_numerator_gt_denominator"),
+        ("T-COUNT", {"value": -3}, "targets.v_negative"),
+    ],
+)
+def test_invalid_progress_is_refused_and_nothing_written(
+    workbook_path: Path, target_id: str, values: dict[str, int], message: str
+) -> None:
+    before = _fresh(workbook_path)
+    at = _targets_page()
+    _pick_progress_target(at, target_id)
+    for field, value in values.items():
+        at.number_input(key=_key(field, target_id)).set_value(value)
+    at.button(key="tp_submit").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and i18n.t(message, "zh-Hans") in errors[0]
+    after = _fresh(workbook_path)
+    assert after.df("progress").empty
+    assert len(after.df("audit_log")) == len(before.df("audit_log"))
+    # What was typed is still in the form, to be corrected.
+    for field, value in values.items():
+        assert at.number_input(key=_key(field, target_id)).value == value
+
+
+def test_refusal_speaks_the_users_language(workbook_path: Path) -> None:
+    at = _targets_page("en")
+    _pick_progress_target(at, "T-COUNT")
+    at.number_input(key=_key("value", "T-COUNT")).set_value(-1)
+    at.button(key="tp_submit").click().run()
+    assert "Value: Must not be negative" in at.error[0].value
+    assert _fresh(workbook_path).df("progress").empty
+
+
+def test_add_a_target_through_the_form(workbook_path: Path) -> None:
+    at = _targets_page()
+    key = "te_new"
+    at.text_input(key=f"{key}:title").input("文体活动")
+    at.text_input(key=f"{key}:section").input("文体活动")
+    at.selectbox(key=f"{key}:metric").set_value("rate")
+    at.text_input(key=f"{key}:target_value").input("150%")
+    at.button(key=f"{key}_submit").click().run()
+    assert i18n.t("targets.v_rate_range", "zh-Hans") in at.error[0].value
+    assert len(_fresh(workbook_path).df("targets")) == 2
+    at.selectbox(key=f"{key}:metric").set_value("count")
+    at.text_input(key=f"{key}:target_value").input("10")
+    at.selectbox(key=f"{key}:count_source").set_value("category")
+    at.selectbox(key=f"{key}:count_category").set_value("culture_sports")
+    at.button(key=f"{key}_submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    df = _fresh(workbook_path).df("targets").set_index("title")
+    assert df.loc["文体活动", "target_value"] == 10
+    assert df.loc["文体活动", "count_source"] == "category"
+    # A target counted from activities takes no hand-entered progress.
+    new_id = df.loc["文体活动", "id"]
+    _pick_progress_target(at, new_id)
+    assert at.info[-1].value == i18n.t("targets.progress_computed", "zh-Hans")
+
+
+def test_period_selector_moves_the_figures(workbook_path: Path) -> None:
+    wb = _store(workbook_path)
+    wb.append("progress", {"target_id": "T-COUNT", "date": dt.date(YEAR, 2, 1), "value": 20},
+              "test")  # fmt: skip
+    wb.append("progress", {"target_id": "T-COUNT", "date": dt.date(YEAR, 8, 1), "value": 30},
+              "test")  # fmt: skip
+    st.cache_resource.clear()
+    at = _targets_page()
+    assert "✔ 已达成" in _detail_status(at, "T-COUNT")  # 50 of 50 by year end
+    at.segmented_control(key="targets_period").set_value("Q1").run()
+    assert any(f"{YEAR}年3月31日" in c.value for c in at.caption)
+    status = _detail_status(at, "T-COUNT")
+    assert "实际：20人次" in status and "● 正常推进" in status  # 20 against 12.3 by 31 March
+    at.segmented_control(key="targets_period").set_value("H1").run()
+    assert "▲ 存在风险" in _detail_status(at, "T-COUNT")  # 20 against 24.8: 0.81
