@@ -42,7 +42,7 @@ with actions:
 
 # -- data issues ------------------------------------------------------------------------
 if d:
-    st.subheader(f"{ui.t('data.issues_heading')}（{len(d.issues)}）")
+    st.subheader(ui.t("data.issues_heading", n=len(d.issues)))
     if d.issues:
         st.caption(ui.t("data.issues_count", n=len(d.issues)))
         ui.issues_table(d)

@@ -10,6 +10,7 @@ import streamlit as st
 from unionplan import i18n, overview, ui
 
 PAGES = Path(__file__).resolve().parent
+METRIC_WIDTH = 170  # px: three or more fit a desktop row, two a phone's (358 px)
 lang = ui.lang()
 s = overview.summary(ui.data(), dt.date.today())
 
@@ -35,14 +36,15 @@ def link(script: str, label_key: str, icon: str) -> None:
 # -- targets ----------------------------------------------------------------------------
 st.subheader(ui.t("overview.targets_heading"))
 if s.targets_total:
-    cols = st.columns(3)
-    for col, status in zip(cols, ("on_track", "at_risk", "behind"), strict=True):
-        col.metric(
-            overview.status_label(status, lang),
-            s.status_counts.get(status, 0),
-            help=ui.t(f"overview.status_help.{status}"),
-            border=True,
-        )
+    with st.container(horizontal=True):  # side by side, wrapping two-up on a phone
+        for status in ("on_track", "at_risk", "behind"):
+            st.metric(
+                overview.status_label(status, lang),
+                s.status_counts.get(status, 0),
+                help=ui.t(f"overview.status_help.{status}"),
+                border=True,
+                width=METRIC_WIDTH,
+            )
     st.caption(
         ui.t(
             "overview.targets_total",
@@ -63,54 +65,63 @@ else:
 
 # -- next 30 days -----------------------------------------------------------------------
 st.subheader(ui.t("overview.next30_heading"))
-m1, m2, m3 = st.columns(3)
-m1.metric(ui.t("overview.metric_upcoming"), len(s.upcoming), border=True)
-m2.metric(
-    ui.t("overview.metric_deadlines"),
-    ui.t(
-        "overview.metric_deadlines_value",
-        passed=len(s.deadlines_passed),
-        due=len(s.deadlines_due),
-    ),
-    border=True,
-)
-m3.metric(
-    ui.t("overview.metric_quarter_done"),
-    ui.t("overview.metric_quarter_done_value", done=s.quarter_done, total=s.quarter_activities),
-    border=True,
-)
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**{ui.t('overview.upcoming_heading')}**")
-    if s.upcoming.empty:
-        st.caption(ui.t("overview.upcoming_none"))
-    else:
-        st.dataframe(overview.upcoming_table(s, lang), hide_index=True, width="stretch")
-    link("activities.py", "overview.see_activities", ":material/event:")
-with right:
-    st.markdown(f"**{ui.t('overview.deadlines_heading')}**")
-    if s.deadlines_passed.empty and s.deadlines_due.empty:
-        st.caption(ui.t("overview.deadlines_none"))
-    else:
-        st.dataframe(overview.deadlines_table(s, lang), hide_index=True, width="stretch")
+with st.container(horizontal=True):
+    st.metric(
+        ui.t("overview.metric_upcoming"),
+        len(s.upcoming),
+        help=ui.t("overview.metric_upcoming_help"),
+        border=True,
+        width=METRIC_WIDTH,
+    )
+    st.metric(
+        ui.t("overview.metric_deadlines"),
+        ui.t(
+            "overview.metric_deadlines_value",
+            passed=len(s.deadlines_passed),
+            due=len(s.deadlines_due),
+        ),
+        help=ui.t("overview.metric_deadlines_help"),
+        border=True,
+        width=METRIC_WIDTH,
+    )
+    st.metric(
+        ui.t("overview.metric_quarter_done"),
+        ui.t("overview.metric_quarter_done_value", done=s.quarter_done, total=s.quarter_activities),
+        help=ui.t("overview.metric_quarter_done_help"),
+        border=True,
+        width=METRIC_WIDTH,
+    )
+# One under the other: side by side, neither table had room for its columns.
+st.markdown(f"**{ui.t('overview.upcoming_heading')}**")
+if s.upcoming.empty:
+    st.caption(ui.t("overview.upcoming_none"))
+else:
+    st.dataframe(overview.upcoming_table(s, lang), hide_index=True, width="stretch")
+link("activities.py", "overview.see_activities", ":material/event:")
+st.markdown(f"**{ui.t('overview.deadlines_heading')}**")
+if s.deadlines_passed.empty and s.deadlines_due.empty:
+    st.caption(ui.t("overview.deadlines_none"))
+else:
+    st.dataframe(overview.deadlines_table(s, lang), hide_index=True, width="stretch")
 
 # -- aid and data -----------------------------------------------------------------------
 st.divider()
-a1, a2 = st.columns(2)
-a1.metric(
-    ui.t("overview.metric_aid"),
-    i18n.fmt_money(s.aid_paid, lang),
-    help=ui.t("overview.metric_aid_help", n=s.aid_payments, people=s.aid_people),
-    border=True,
-)
-with a2:
+with st.container(horizontal=True):
+    st.metric(
+        ui.t("overview.metric_aid"),
+        i18n.fmt_money(s.aid_paid, lang),
+        help=ui.t("overview.metric_aid_help", n=s.aid_payments, people=s.aid_people),
+        border=True,
+        width=METRIC_WIDTH,
+    )
     st.metric(
         ui.t("overview.metric_issues"),
         s.issue_count,
         help=ui.t("overview.metric_issues_help"),
         border=True,
+        width=METRIC_WIDTH,
     )
-    if s.issue_count:
-        link("data.py", "overview.fix_issues", ":material/build:")
-    else:
-        st.caption(ui.t("overview.no_issues"))
+if s.issue_count:
+    link("data.py", "overview.fix_issues", ":material/build:")
+else:
+    st.caption(ui.t("overview.no_issues"))

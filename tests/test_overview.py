@@ -173,6 +173,8 @@ def test_display_tables_are_localised(s: overview.OverviewSummary) -> None:
     assert "Meeting" in set(en["Category"])
 
     dl = overview.deadlines_table(s, "zh-Hans")
+    assert list(dl.columns)[:2] == ["期限", "目标"]  # what a phone shows first
+    assert list(overview.attention_table(s, "zh-Hans").columns)[:2] == ["状态", "目标"]
     assert list(dl["目标"]) == ["教代会换届", "女职工档案更新"]  # passed first
     assert list(dl["期限"]) == ["已过期 15 天", "还有 21 天"]
     assert list(dl["状态"]) == ["未完成", "有风险"]

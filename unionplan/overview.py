@@ -194,22 +194,23 @@ def upcoming_table(s: OverviewSummary, lang: str) -> pd.DataFrame:
 
 
 def _targets_table(df: pd.DataFrame, lang: str, *, with_days: dt.date | None) -> pd.DataFrame:
+    # What a reader acts on comes first: on a phone only the first columns are in view.
     t = lambda k: i18n.t(f"overview.col.{k}", lang)  # noqa: E731 - local shorthand
-    cols = [t("deadline"), t("target"), t("section"), t("status")]
-    if with_days is not None:
-        cols.append(t("days"))
+    keys = ["days", "target", "deadline", "status", "section"]
+    if with_days is None:
+        keys = ["status", "target", "deadline", "section"]
     rows = []
     for r in df.itertuples(index=False):
         row = {
-            t("deadline"): i18n.fmt_date(r.deadline, lang) if r.deadline is not None else "",
-            t("target"): r.title or "",
-            t("section"): r.section if isinstance(r.section, str) else "",
-            t("status"): status_label(r.status, lang) if isinstance(r.status, str) else "",
+            "deadline": i18n.fmt_date(r.deadline, lang) if r.deadline is not None else "",
+            "target": r.title or "",
+            "section": r.section if isinstance(r.section, str) else "",
+            "status": status_label(r.status, lang) if isinstance(r.status, str) else "",
         }
         if with_days is not None:
-            row[t("days")] = _days_text((r.due - with_days).days, lang) if r.due else ""
-        rows.append(row)
-    return pd.DataFrame(rows, columns=cols)
+            row["days"] = _days_text((r.due - with_days).days, lang) if r.due else ""
+        rows.append({t(k): row[k] for k in keys})
+    return pd.DataFrame(rows, columns=[t(k) for k in keys])
 
 
 def _days_text(days: int, lang: str) -> str:

@@ -262,7 +262,7 @@ def demo_banner() -> None:
     except UnionplanError:
         return  # the page shows the error itself
     with st.container(border=True, key="demo_banner"):
-        st.markdown("🧪 " + t("common.demo.banner"))
+        st.markdown(":material/science: " + t("common.demo.banner"))
         with st.popover(t("common.demo.start_empty")):
             st.write(t("common.demo.confirm"))
             if st.button(t("common.demo.confirm_button"), type="primary", key="demo_confirm"):

@@ -21,6 +21,7 @@ _MODES = ("upload", "path", "configured")
 def _account(loc: Location) -> connect.ServiceAccount | None:
     """Step ②: the key, uploaded, as a path on the server, or the one configured."""
     st.markdown(f"**{t('data.step_key')}**")
+    st.caption(t("data.key_help"))
     try:
         configured = connect.configured_account(loc)
     except UnionplanError:
@@ -39,7 +40,6 @@ def _account(loc: Location) -> connect.ServiceAccount | None:
         horizontal=True,
         label_visibility="collapsed",
         key="gs_key_mode",
-        help=t("data.key_help"),
     )
     try:
         if mode == "configured":

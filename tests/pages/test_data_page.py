@@ -1,0 +1,183 @@
+"""The data page: the issues table people fix the sheet from, refresh, backup download,
+and connecting a Google Sheet (against the local fake of the Sheets API)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401 - pytest fixture
+from unionplan import i18n, schema
+from unionplan.config import ENV_WORKBOOK
+from unionplan.store.gsheets import EMULATOR_ENV
+from unionplan.store.xlsx import XlsxStore
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 120
+ACT = schema.ACTIVITIES
+HEADER = ACT.headers("zh-Hans")
+COL_START = HEADER[ACT.keys.index("start")]
+
+KEY = {
+    "type": "service_account",
+    "project_id": "union-test",
+    "private_key_id": "abc",
+    "private_key": "-----BEGIN PRIVATE KEY-----\nFAKE\n-----END PRIVATE KEY-----\n",
+    "client_email": "bot@union-test.iam.gserviceaccount.com",
+    "client_id": "1",
+    "token_uri": "https://oauth2.googleapis.com/token",
+}
+
+
+def _row(**values: object) -> list[object]:
+    return [values.get(k, "") for k in ACT.keys]
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A workbook whose activities tab has one unreadable start date ("某天", sheet row 3)."""
+    path = tmp_path / "unionplan.xlsx"
+    store = XlsxStore(path)
+    tabs = {t.label.get("zh-Hans"): t.headers("zh-Hans") for t in schema.TABLES.values()}
+    store.create_tabs(tabs)
+    store.append_rows(
+        ACT.label.zh_hans,
+        [
+            _row(id="A-GOOD0001", title="三八节活动", start="2026-03-08", version=1),
+            _row(id="A-BAD00001", title="春游", start="某天", version=1),
+        ],
+        id_col=1,
+    )
+    monkeypatch.setenv(ENV_WORKBOOK, str(path))
+    st.cache_resource.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+def _data_page(lang: str = "zh-Hans") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    at.switch_page("pages/data.py")
+    return at.run()
+
+
+def _issue_rows(at: AppTest) -> list[dict]:
+    tables = [df.value for df in at.dataframe]
+    return [r for df in tables for r in df.to_dict("records")] if tables else []
+
+
+def test_issues_table_lists_the_bad_cell(workbook: Path) -> None:
+    at = _data_page()
+    assert not at.exception and not at.error
+    rows = _issue_rows(at)
+    assert rows == [
+        {
+            "工作表": "活动",
+            "行": 3,
+            "列": COL_START,
+            "原始内容": "某天",
+            "问题": i18n.t("issues.bad_date", "zh-Hans"),
+        }
+    ]
+
+
+def test_issues_table_in_english(workbook: Path) -> None:
+    at = _data_page("en")
+    (row,) = _issue_rows(at)
+    assert row["Tab"] == "活动" and row["Row"] == 3 and row["Cell text"] == "某天"
+    assert row["Problem"] == i18n.t("issues.bad_date", "en")
+
+
+def test_refresh_rereads_the_workbook(workbook: Path) -> None:
+    at = _data_page()
+    assert len(_issue_rows(at)) == 1
+    XlsxStore(workbook).update_cells(ACT.label.zh_hans, [(3, ACT.keys.index("start") + 1, "4月")])
+    at.run()
+    assert len(_issue_rows(at)) == 1  # still the cached load: that is what refresh is for
+    at.button(key="refresh").click().run()
+    assert not at.exception
+    assert _issue_rows(at) == []
+    assert any(s.value == i18n.t("data.issues_none", "zh-Hans") for s in at.success)
+    assert any(s.value == i18n.t("common.refreshed", "zh-Hans") for s in at.success)
+
+
+def test_backup_download_is_offered(workbook: Path) -> None:
+    at = _data_page()
+    (button,) = at.get("download_button")
+    assert button.label == i18n.t("data.backup_button", "zh-Hans")
+
+
+def test_workbook_location_is_shown(workbook: Path) -> None:
+    at = _data_page("en")
+    assert any(c.value == str(workbook) for c in at.code)
+    assert any("Environment variable UNIONPLAN_WORKBOOK" in m.value for m in at.markdown)
+
+
+def test_a_wrong_address_is_explained(workbook: Path) -> None:
+    at = _data_page()
+    at.text_input(key="gs_url").input("https://example.com/plan.xlsx").run()
+    at.button(key="gs_test").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [i18n.t("data.err.bad_url", "zh-Hans")]
+
+
+def test_connect_a_sheet_and_use_it(
+    workbook: Path,
+    tmp_path: Path,
+    fake_sheets: FakeSheets,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
+    sheet = fake_sheets.create_spreadsheet(
+        tabs={"活动": [HEADER, _row(id="A-SHEET001", title="线上读书会", start="2026-04-23")]}
+    )
+    keyfile = tmp_path / "service_account.json"
+    keyfile.write_text(json.dumps(KEY), encoding="utf-8")
+
+    at = _data_page()
+    at.text_input(key="gs_url").input(f"https://docs.google.com/spreadsheets/d/{sheet}/edit")
+    at.radio(key="gs_key_mode").set_value("path").run()
+    at.text_input(key="gs_key_path").input(str(keyfile)).run()
+    assert KEY["client_email"] in [c.value for c in at.code]  # whom to share the sheet with
+
+    at.button(key="gs_test").click().run()
+    assert not at.exception and not at.error
+    assert any(s.value.startswith("连接成功") for s in at.success)
+    assert at.get("download_button")[-1].label == i18n.t("data.secrets_button", "zh-Hans")
+
+    at.button(key="gs_use").click().run()
+    assert not at.exception and not at.error
+    assert any(i18n.t("data.kind_gsheets", "zh-Hans") in m.value for m in at.markdown)
+    assert any(sheet in c.value for c in at.code)
+    assert any(s.value == i18n.t("data.using_sheet", "zh-Hans") for s in at.success)
+
+    at.button(key="use_local").click().run()
+    assert any(c.value == str(workbook) for c in at.code)
+
+
+def test_an_unshared_sheet_names_the_account(
+    workbook: Path,
+    tmp_path: Path,
+    fake_sheets: FakeSheets,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
+    sheet = fake_sheets.create_spreadsheet()
+    fake_sheets.deny(sheet)
+    keyfile = tmp_path / "service_account.json"
+    keyfile.write_text(json.dumps(KEY), encoding="utf-8")
+
+    at = _data_page("en")
+    at.text_input(key="gs_url").input(sheet)
+    at.radio(key="gs_key_mode").set_value("path").run()
+    at.text_input(key="gs_key_path").input(str(keyfile)).run()
+    at.button(key="gs_test").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        i18n.t("data.err.permission", "en", email=KEY["client_email"])
+    ]
