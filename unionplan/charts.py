@@ -143,7 +143,7 @@ def _style(
     short chart; "inside" puts it in the plot's top-left corner (the trend chart's empty
     corner); "none" hides it.
     """
-    title = wrap(title, 22) if title else ""
+    title = wrap(title, 22, max_lines=3) if title else ""
     top = (30 + 20 * (title.count("<br>") + 1)) if title else 16
     gap = 34 if ticks else 4  # px between the plot and a bottom legend
     bottom = (62 + gap if legend == "bottom" else 36) if ticks else (62 if legend != "none" else 8)
