@@ -49,21 +49,22 @@ if d:
     else:
         st.success(ui.t("data.issues_none"), icon=":material/check_circle:")
 
-# -- backup -----------------------------------------------------------------------------
-st.subheader(ui.t("data.backup_heading"))
-st.caption(ui.t("data.backup_help"))
-store = ui.workbook().store
-st.download_button(
-    ui.t("data.backup_button"),
-    # Built only when clicked (on another thread, hence the store bound here): a Google
-    # workbook is not re-read on every rerun of this page.
-    lambda: backup.backup_store(store),
-    file_name=backup.backup_filename(name=d.settings.get("union_name", "") if d else ""),
-    mime=backup.XLSX_MIME,
-    on_click="ignore",
-    icon=":material/download:",
-    key="backup",
-)
+# -- backup (only of a workbook that could be read) --------------------------------------
+if d:
+    st.subheader(ui.t("data.backup_heading"))
+    st.caption(ui.t("data.backup_help"))
+    store = ui.workbook().store
+    st.download_button(
+        ui.t("data.backup_button"),
+        # Built only when clicked (on another thread, hence the store bound here): a Google
+        # workbook is not re-read on every rerun of this page.
+        lambda: backup.backup_store(store),
+        file_name=backup.backup_filename(name=d.settings.get("union_name", "")),
+        mime=backup.XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key="backup",
+    )
 
 # -- Google Sheets ----------------------------------------------------------------------
 st.subheader(ui.t("data.google_heading"))

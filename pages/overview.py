@@ -62,6 +62,7 @@ if s.targets_total:
     link("targets.py", "overview.see_targets", ":material/flag:")
 else:
     st.info(ui.t("overview.no_targets"))
+    link("targets.py", "overview.see_targets", ":material/flag:")
 
 # -- next 30 days -----------------------------------------------------------------------
 st.subheader(ui.t("overview.next30_heading"))

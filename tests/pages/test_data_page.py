@@ -181,3 +181,20 @@ def test_an_unshared_sheet_names_the_account(
     assert [e.value for e in at.error] == [
         i18n.t("data.err.permission", "en", email=KEY["client_email"])
     ]
+
+
+def test_a_broken_connection_still_lets_you_reconnect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Google workbook without a key cannot load: the page says so and still offers
+    the connection steps, which is how it gets fixed."""
+    monkeypatch.delenv(EMULATOR_ENV, raising=False)
+    monkeypatch.setenv(ENV_WORKBOOK, "https://docs.google.com/spreadsheets/d/" + "k" * 44)
+    st.cache_resource.clear()
+    at = _data_page("en")
+    assert not at.exception
+    assert len(at.error) == 1
+    assert not at.get("download_button")  # nothing to back up
+    assert at.text_input(key="gs_url").value.endswith("k" * 44)
+    assert at.button(key="gs_test")
+    st.cache_resource.clear()

@@ -117,7 +117,7 @@ def show_error(exc: UnionplanError) -> None:
     """An expected error, in the user's language, with what to do next; no traceback."""
     params = dict(exc.params)
     params.setdefault("detail", exc.detail)
-    st.error(t(exc.key, **params), icon="⚠️")
+    st.error(t(exc.key, **params), icon=":material/error:")
 
 
 def flash(message: str) -> None:
@@ -128,7 +128,7 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     msg = st.session_state.pop(FLASH_KEY, None)
     if msg:
-        st.success(msg, icon="✅")
+        st.success(msg, icon=":material/check_circle:")
 
 
 def write(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs: Any) -> T | None:
