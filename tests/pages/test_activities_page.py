@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from unionplan import i18n
 from unionplan.config import ENV_WORKBOOK
+from unionplan.errors import BackendUnavailableError
 from unionplan.parse import PlanDate
 from unionplan.store.xlsx import XlsxStore
 from unionplan.workbook import Workbook
@@ -151,6 +152,26 @@ def test_bad_form_shows_errors_and_writes_nothing(workbook_path: Path, lang: str
     assert not at.success
     assert workbook_path.read_bytes() == before  # nothing written, not even an audit row
     assert at.text_input(key="act_add:budget").value == "-5"  # what was typed is kept
+
+
+def test_failed_write_keeps_the_input(workbook_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def down(self: Workbook, key: str, values: dict, user: str) -> None:
+        raise BackendUnavailableError("simulated outage")
+
+    working = Workbook.append
+    at = _page("activities")
+    at.text_input(key="act_add:title").input("慈善一日捐")
+    at.text_input(key="act_add:start").input("10月")
+    monkeypatch.setattr(Workbook, "append", down)
+    at = _submit(at, "新增")
+    assert not at.exception
+    assert [e.value for e in at.error] == [i18n.t("errors.backend_unavailable", "zh-Hans")]
+    assert at.text_input(key="act_add:title").value == "慈善一日捐"
+    assert at.text_input(key="act_add:start").value == "10月"
+    monkeypatch.setattr(Workbook, "append", working)  # back: the same input saves as it stands
+    at = _submit(at, "新增")
+    assert not at.error
+    assert [r["title"] for r in _activities(workbook_path)] == ["慈善一日捐"]
 
 
 def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> None:
