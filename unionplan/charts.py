@@ -401,19 +401,30 @@ def trend(points: pd.DataFrame, row: Mapping[str, Any], lang: str, as_of: Any = 
             line={"color": TARGET_COLOUR, "dash": "dot", "width": 1.5},
             hoverinfo="skip",
         )
-    fig.update_xaxes(tickvals=dates, ticktext=ticks, tickangle=0)
-    fig.update_yaxes(rangemode="tozero", ticksuffix="%" if metric == "rate" else "")
+    # Only the start and quarter ends are labelled: an "as of" label next to a quarter end
+    # would overlap it on a phone; the point itself is still drawn (and hovered).
+    labelled = [(d, tx) for d, tx in zip(dates, ticks, strict=True) if tx]
+    fig.update_xaxes(
+        tickvals=[d for d, _ in labelled], ticktext=[tx for _, tx in labelled], tickangle=0
+    )
+    # A rate moves within a few points near the top: from zero its line would look flat.
+    fig.update_yaxes(
+        rangemode="normal" if metric == "rate" else "tozero",
+        ticksuffix="%" if metric == "rate" else "",
+    )
     title = i18n.t("targets.chart_trend", lang, title=str(row.get("title") or ""))
-    return _style(fig, lang, title, 320, legend="inside")
+    return _style(fig, lang, title, 340)
 
 
 def _tick(day: Any, first: bool, as_of: Any, lang: str) -> str:
+    """The start and quarter ends are named; other checkpoints (as of, month ends of a
+    quarterly target) get "" unless nothing else is labelled near them."""
     if first:
         return i18n.t("targets.tick_start", lang)
-    if as_of is not None and day == as_of and not _is_quarter_end(day):
-        return i18n.t("targets.tick_as_of", lang, date=f"{day.month}/{day.day}")
     if _is_quarter_end(day):
         return i18n.t("targets.tick_quarter_end", lang, q=(day.month - 1) // 3 + 1)
+    if as_of is not None and day == as_of:
+        return ""
     return f"{day.month}/{day.day}"
 
 

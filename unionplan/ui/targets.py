@@ -254,6 +254,13 @@ def history(d: WorkbookData, target_id: str) -> None:
     units = unit_names(d)
     shown["unit"] = [units.get(u, u) if not _blank(u) else "" for u in shown["unit"]]
     shown["date"] = [i18n.fmt_date(v, lg) if not _blank(v) else "" for v in shown["date"]]
+    for c in ("value", "numerator", "denominator"):
+        shown[c] = [
+            "" if _blank(v) else i18n.fmt_number(v, lg, 0 if float(v).is_integer() else 2)
+            for v in shown[c]
+        ]
+    for c in ("note", "evidence"):
+        shown[c] = ["" if _blank(v) else str(v) for v in shown[c]]
     shown.columns = [PROGRESS.column(c).label.get(lg) for c in cols]
     st.dataframe(shown, hide_index=True, width="stretch", key="table_history")
 
