@@ -17,19 +17,21 @@ shown = activities.sort_by_start(activities.filter_activities(d.df("activities")
 
 # -- what is shown, in figures ------------------------------------------------------------
 tot = activities.totals(shown)
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3 = st.columns(3)
 m1.metric(ui.t("activities.metric_count"), tot.count, border=True)
 m2.metric(
     ui.t("activities.metric_participants"),
-    ui.t(
-        "activities.metric_participants_value",
-        actual=i18n.fmt_number(tot.actual_participants, lang),
-        planned=i18n.fmt_number(tot.planned_participants, lang),
-    ),
+    i18n.fmt_number(tot.actual_participants, lang),
     border=True,
 )
 m3.metric(ui.t("activities.metric_cost"), i18n.fmt_money(tot.actual_cost, lang), border=True)
-m4.metric(ui.t("activities.metric_budget"), i18n.fmt_money(tot.budget, lang), border=True)
+st.caption(
+    ui.t(
+        "activities.metric_planned",
+        planned=i18n.fmt_number(tot.planned_participants, lang),
+        budget=i18n.fmt_money(tot.budget, lang),
+    )
+)
 
 if shown.empty:
     st.info(ui.t("activities.none_shown"))
@@ -39,6 +41,7 @@ else:
         activities.table(shown, lang, names),
         hide_index=True,
         width="stretch",
+        placeholder="",
         key="act_table",
     )
 

@@ -109,7 +109,14 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
             placeholder=t("activities.filter_text_placeholder"),
             key=f"{key}_text",
         )
-        c1, c2, c3, c4 = st.columns(4)
+        # On the activities page the four list filters fold away (a phone would otherwise
+        # scroll past eight boxes); open while one is in use. Expanders cannot nest, so
+        # inside the calendar's folded bar they stay flat.
+        in_use = any(st.session_state.get(f"{key}_{n}") for n in ("cat", "unit", "status", "resp"))
+        more = (
+            st.expander(t("activities.more_filters"), expanded=in_use) if period else st.container()
+        )
+        c1, c2, c3, c4 = more.columns(4)
         cats = c1.multiselect(
             _label("category"),
             ACTIVITY_CATEGORY.codes(),
