@@ -1446,6 +1446,12 @@ class XlsxStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """Hold the file lock, work on an up-to-date copy in memory, save once at the end.
+
+        Nested blocks join the outer one and only the outermost saves. A block that raises
+        is undone (a nested one back to where it began), and nothing of it reaches the file.
+        Other threads using this store wait until the block ends.
+        """
         with self._mutex:
             outermost = self._depth == 0
             if outermost:
