@@ -51,6 +51,7 @@ def test_months_items_and_themes(df: pd.DataFrame) -> None:
     assert plans[3].theme == "文体活动、节日庆祝"
     assert plans[6].items == ["教代会（6月10日至6月11日）"]
     assert plans[7].items == ["送清凉（2026年7月至2026年8月）"]
+    assert plans[12].theme == ""  # only "other" that month: no theme rather than "其他"
 
 
 def test_given_themes_win_and_empty_months_on_request(df: pd.DataFrame) -> None:

@@ -102,8 +102,8 @@ def build(
             listed.add((month, row["id"]))
             row["_rule"] = rules.get(row["id"])
         plans[month].items.append(_item(row, lang))
-        if isinstance(row.get("category"), str):
-            categories[month][row["category"]] += 1
+        if isinstance(row.get("category"), str) and row["category"] != "other":
+            categories[month][row["category"]] += 1  # "其他" says nothing as a theme
     out = []
     for m, plan in plans.items():
         given = (themes or {}).get(m)
