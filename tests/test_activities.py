@@ -311,6 +311,7 @@ def test_filters(df: pd.DataFrame, data: WorkbookData) -> None:
     assert _ids(f(df, Filters(2026, text="读书"), names)) == ["A-2"]  # notes
     assert _ids(f(df, Filters(2026, text="二分会"), names)) == ["A-3"]  # unit name
     assert _ids(f(df, Filters(2026, text="ＡＢＣ不存在"), names)) == []
+    assert _ids(f(df, Filters(2026, month=4, text="ＡＢＣ不存在"), names)) == []
 
 
 def test_totals(df: pd.DataFrame) -> None:

@@ -480,12 +480,7 @@ def filter_activities(
     occurrences is. Text search looks at title, location, responsible, notes and unit."""
     if df.empty:
         return df
-    lo, hi = period_window(f.year, f.month, f.quarter)
-    in_period = set(expand(df, lo, hi)["id"])
-    keep = df["id"].isin(in_period)
-    if not (f.month or f.quarter):
-        # Undated rows belong to no period; show them in the year view so they get fixed.
-        keep |= ~df["start"].map(lambda p: isinstance(p, PlanDate))
+    keep = pd.Series(True, index=df.index)
     if f.categories:
         keep &= df["category"].isin(f.categories)
     if f.units:
@@ -497,16 +492,36 @@ def filter_activities(
     needle = parse.clean(f.text).casefold()
     if needle:
         names = unit_names or {}
-        haystack = (
-            df[["title", "location", "responsible", "notes"]]
-            .fillna("")
-            .astype(str)
-            .agg(" ".join, axis=1)
-            + " "
-            + df["unit"].map(lambda u: names.get(u, u or "") if isinstance(u, str) else "")
-        )
+        haystack = df["unit"].map(lambda u: names.get(u, u) if isinstance(u, str) else "")
+        for col in ("title", "location", "responsible", "notes"):
+            haystack = haystack + " " + df[col].fillna("").astype(str)
         keep &= haystack.str.casefold().str.contains(needle, regex=False)
-    return df[keep]
+    return df[keep & _in_period(df[keep], f).reindex(df.index, fill_value=False)]
+
+
+def _in_period(df: pd.DataFrame, f: Filters) -> pd.Series:
+    """Whether each row falls in the filter's year, quarter or month.
+
+    Spans are compared directly; only recurring rows are expanded into occurrences,
+    so a 10k-row sheet filters in milliseconds, not seconds.
+    """
+    if df.empty:
+        return pd.Series(False, index=df.index, dtype=bool)
+    lo, hi = period_window(f.year, f.month, f.quarter)
+    dated = df["start"].map(lambda p: isinstance(p, PlanDate)).astype(bool)
+    recurring = dated & df["recurrence"].isin(list(recurrence.STEP))
+    spans = [_span(r) for r in df[["start", "end"]].to_dict("records")]
+    out = (
+        pd.Series([s is not None and s[0] <= hi and s[1] >= lo for s in spans], index=df.index)
+        & ~recurring
+    )
+    if recurring.any():
+        ids = set(expand(df[recurring], lo, hi)["id"])
+        out |= recurring & df["id"].isin(ids)
+    if not (f.month or f.quarter):
+        # Undated rows belong to no period; show them in the year view so they get fixed.
+        out |= ~dated
+    return out
 
 
 @dataclass(frozen=True)
