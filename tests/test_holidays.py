@@ -138,4 +138,8 @@ def test_between_crosses_the_new_year() -> None:
     found = holidays.between(D(2026, 12, 20), D(2027, 2, 10))
     assert [h.key for h in found] == ["new_year", "spring_festival"]
     assert found[1].start == D(2027, 2, 6)
-    assert [h.key for h in holidays.on(D(2026, 10, 1))] == ["national_day", "national_day"]
+    oct1 = [h for h in holidays.between(D(2026, 10, 1), D(2026, 10, 1))]
+    assert [(h.key, h.kind) for h in oct1] == [
+        ("national_day", "festival"),
+        ("national_day", "statutory"),
+    ]

@@ -67,14 +67,15 @@ EXPAND_COLUMNS: tuple[str, ...] = (
 # ------------------------------------------------------------------ small readers
 
 
-def _blank(v: Any) -> bool:
+def blank(v: Any) -> bool:
+    """None, "", NaN or pd.NA: an empty cell however pandas handed it over."""
     return v is None or v is pd.NA or (isinstance(v, float) and v != v) or v == ""
 
 
 def _plandate(v: Any, year: int) -> PlanDate | None:
     if isinstance(v, PlanDate):
         return v
-    if _blank(v):
+    if blank(v):
         return None
     pd_, _ = parse.parse_plandate(v, year)
     return pd_
@@ -151,7 +152,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
 
     for key in TEXT_FIELDS:
         v = raw.get(key)
-        out[key] = None if _blank(v) else (parse.clean(v) or None)
+        out[key] = None if blank(v) else (parse.clean(v) or None)
     if not out["title"]:
         bad("title", "activities.err_title_required")
 
@@ -161,7 +162,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
         ("recurrence", RECURRENCE),
     ):
         v = raw.get(key)
-        if _blank(v):
+        if blank(v):
             out[key] = None
         elif v in enum.values:
             out[key] = v
@@ -172,7 +173,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
 
     for key in ("start", "end"):
         v = raw.get(key)
-        if isinstance(v, PlanDate) or _blank(v):
+        if isinstance(v, PlanDate) or blank(v):
             out[key] = v if isinstance(v, PlanDate) else None
             continue
         if isinstance(v, dt.date):
@@ -192,7 +193,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
     until: dt.date | None = None
     if isinstance(v, dt.date):
         until = v
-    elif not _blank(v):
+    elif not blank(v):
         pd_, problem = parse.parse_plandate(v, default_year)
         if problem or pd_ is None:
             bad("recurrence_until", problem or "issues.bad_date")
@@ -208,7 +209,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
         out["recurrence_until"] = None  # an end date without a rule means nothing
 
     v = raw.get("time")
-    if _blank(v):
+    if blank(v):
         out["time"] = None
     else:
         tr = time_range(v)
@@ -235,7 +236,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
 
 
 def _count(v: Any) -> tuple[int | None, str | None]:
-    if _blank(v):
+    if blank(v):
         return None, None
     value, problem = parse.parse_number(v)
     if value is None:
@@ -248,7 +249,7 @@ def _count(v: Any) -> tuple[int | None, str | None]:
 
 
 def _money(v: Any) -> tuple[float | None, str | None]:
-    if _blank(v):
+    if blank(v):
         return None, None
     value, problem = parse.parse_number(v)
     if value is None:
@@ -263,7 +264,7 @@ def form_values(record: Mapping[str, Any] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in FORM_FIELDS:
         v = (record or {}).get(key)
-        if _blank(v):
+        if blank(v):
             out[key] = ""
         elif isinstance(v, (PlanDate, dt.date)):
             out[key] = v.isoformat() if isinstance(v, dt.date) else v.iso()
@@ -280,8 +281,8 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, An
 
 
 def _same(a: Any, b: Any) -> bool:
-    a = None if _blank(a) else a
-    b = None if _blank(b) else b
+    a = None if blank(a) else a
+    b = None if blank(b) else b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return float(a) == float(b)
     return a == b
@@ -353,7 +354,7 @@ def duplicate_next_year(record: Mapping[str, Any]) -> dict[str, Any]:
     until = _date(record.get("recurrence_until"))
     out["recurrence_until"] = recurrence.add_years(until, 1) if until else None
     out.update(status=DEFAULT_STATUS, actual_participants=None, actual_cost=None)
-    return {k: (None if _blank(v) else v) for k, v in out.items()}
+    return {k: (None if blank(v) else v) for k, v in out.items()}
 
 
 def set_occurrence(
@@ -402,7 +403,7 @@ def expand(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """
     rows: list[dict[str, Any]] = []
     for rec in df.to_dict("records") if not df.empty else []:
-        base = {k: (None if _blank(rec.get(k)) else rec.get(k)) for k in EXPAND_COLUMNS}
+        base = {k: (None if blank(rec.get(k)) else rec.get(k)) for k in EXPAND_COLUMNS}
         status = status_of(rec.get("status"))
         pdate = rec.get("start")
         rule = series_of(rec)
@@ -565,7 +566,7 @@ def sort_by_start(df: pd.DataFrame) -> pd.DataFrame:
 
 def choices(values: Iterable[Any]) -> list[str]:
     """Distinct non-blank texts, sorted: the options of a filter."""
-    return sorted({str(v) for v in values if not _blank(v)})
+    return sorted({str(v) for v in values if not blank(v)})
 
 
 def names(df: pd.DataFrame, name_col: str) -> dict[str, str]:
@@ -573,7 +574,7 @@ def names(df: pd.DataFrame, name_col: str) -> dict[str, str]:
     if df.empty or name_col not in df:
         return {}
     return {
-        str(i): str(n) for i, n in zip(df["id"], df[name_col], strict=True) if i and not _blank(n)
+        str(i): str(n) for i, n in zip(df["id"], df[name_col], strict=True) if i and not blank(n)
     }
 
 

@@ -72,10 +72,6 @@ def _iso(d: dt.date) -> str:
     return d.isoformat()
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or v is pd.NA or v == ""
-
-
 # ------------------------------------------------------------------ events
 
 

@@ -164,8 +164,3 @@ def between(start: dt.date, end: dt.date) -> list[Holiday]:
     for year in range(start.year, end.year + 1):
         out.extend(h for h in for_year(year) if h.end >= start and h.start <= end)
     return out
-
-
-def on(day: dt.date) -> list[Holiday]:
-    """Holidays on one day (a festival and a statutory break may coincide)."""
-    return [h for h in for_year(day.year) if h.start <= day <= h.end]

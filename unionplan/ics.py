@@ -30,10 +30,6 @@ def uid(record_id: str, suffix: str = "") -> str:
     return f"{record_id}{suffix}@{UID_DOMAIN}"
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or v is pd.NA or v == ""
-
-
 def _monthday_rule(day: int) -> dict[str, Any]:
     """BYMONTHDAY parts that clamp the 29th–31st to a shorter month's last day.
 
@@ -49,7 +45,7 @@ def _description(rec: Mapping[str, Any], lang: str, unit_names: Mapping[str, str
     lines = []
     for key in ("category", "status", "unit", "responsible", "planned_participants", "notes"):
         v = rec.get(key)
-        if _blank(v):
+        if activities.blank(v):
             continue
         if key == "category":
             v = ACTIVITY_CATEGORY.label(v, lang)
@@ -76,18 +72,18 @@ def activity_event(
     ev.add("uid", uid(str(rec["id"])))
     ev.add("dtstamp", stamp)
     ev.add("summary", str(rec.get("title") or rec["id"]))
-    if not _blank(rec.get("location")):
+    if not activities.blank(rec.get("location")):
         ev.add("location", str(rec["location"]))
     desc = _description(rec, lang, unit_names or {})
     if desc:
         ev.add("description", desc)
-    if not _blank(rec.get("category")):
+    if not activities.blank(rec.get("category")):
         ev.add("categories", [ACTIVITY_CATEGORY.label(rec["category"], lang)])
     status = activities.status_of(rec.get("status"))
     if status == "cancelled":
         ev.add("status", "CANCELLED")
     version = rec.get("version")
-    if not _blank(version):
+    if not activities.blank(version):
         ev.add("sequence", int(version))
 
     rule = activities.series_of(rec)
@@ -152,7 +148,7 @@ def deadline_event(rec: Mapping[str, Any], lang: str, stamp: dt.datetime) -> Eve
     ev.add("dtstart", day)
     ev.add("dtend", day + dt.timedelta(days=1))
     ev.add("transp", "TRANSPARENT")
-    if not _blank(rec.get("responsible")):
+    if not activities.blank(rec.get("responsible")):
         ev.add("description", f"{i18n.t('calendar.responsible', lang)}: {rec['responsible']}")
     return ev
 
