@@ -56,16 +56,7 @@ if clicked:
     st.session_state["cal_nonce"] = nonce + 1
     st.rerun()
 
-st.markdown(
-    " ".join(
-        f'<span style="display:inline-block;margin:0 .6rem .2rem 0;white-space:nowrap">'
-        f'<span style="display:inline-block;width:.8rem;height:.8rem;border-radius:2px;'
-        f'background:{color};vertical-align:middle;margin-right:.25rem"></span>{label}</span>'
-        for label, color in calendar_view.legend(lang)
-    )
-    + f"<br><small>{ui.t('calendar.legend_hint')}</small>",
-    unsafe_allow_html=True,
-)
+st.markdown(calendar_view.legend_html(lang), unsafe_allow_html=True)
 if not holidays.has_statutory_data(f.year):
     st.caption(ui.t("calendar.no_statutory", year=f.year))
 
@@ -81,8 +72,11 @@ def _edit(activity_id: str) -> None:
     )
 
 
-if st.session_state.get("cal_edit"):
-    _edit(st.session_state["cal_edit"])
+editing = st.session_state.get("cal_edit")
+if editing and editing in set(d.df("activities")["id"]):
+    _edit(editing)
+elif editing:
+    _close()  # deleted in the sheet meanwhile: nothing to edit
 
 # -- exports ------------------------------------------------------------------------------
 st.subheader(ui.t("calendar.export_heading"))
@@ -112,4 +106,4 @@ c2.download_button(
     on_click="ignore",
     key="cal_xlsx",
 )
-st.caption(i18n.t("calendar.ics_hint", lang))
+st.caption(ui.t("calendar.ics_hint"))

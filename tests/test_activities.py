@@ -443,3 +443,9 @@ def test_clicked_activity() -> None:
     assert calendar_view.clicked_activity(holiday) is None
     assert calendar_view.clicked_activity({}) is None
     assert calendar_view.clicked_activity(None) is None
+
+
+def test_legend_lists_every_category_in_the_language() -> None:
+    html = calendar_view.legend_html("zh-Hant")
+    assert all(color in html for color in calendar_view.CATEGORY_COLORS.values())
+    assert "節日慶祝" in html and i18n.t("calendar.legend_hint", "zh-Hant") in html

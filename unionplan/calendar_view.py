@@ -11,6 +11,7 @@ of repeating it on every day it covers.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -66,6 +67,19 @@ def legend(lang: str) -> list[tuple[str, str]]:
     return [
         (ACTIVITY_CATEGORY.label(c, lang), CATEGORY_COLORS[c]) for c in ACTIVITY_CATEGORY.codes()
     ]
+
+
+def legend_html(lang: str) -> str:
+    """The colour key under the calendar: a swatch and label per category, then what
+    the deadline flag and the shaded days mean."""
+    items = "".join(
+        '<span style="display:inline-block;margin:0 .6rem .2rem 0;white-space:nowrap">'
+        '<span style="display:inline-block;width:.8rem;height:.8rem;border-radius:2px;'
+        f'background:{color};vertical-align:middle;margin-right:.25rem"></span>'
+        f"{html.escape(label)}</span>"
+        for label, color in legend(lang)
+    )
+    return f"{items}<br><small>{html.escape(i18n.t('calendar.legend_hint', lang))}</small>"
 
 
 def _iso(d: dt.date) -> str:

@@ -212,7 +212,7 @@ def _show_problems(problems: Mapping[str, list[str]]) -> None:
 
 def _value_text(field: str, value: Any, d: WorkbookData) -> str:
     """A value as people read it, for the side-by-side conflict view."""
-    if value is None or (isinstance(value, float) and value != value) or value == "":
+    if activities.blank(value):
         return "—"
     col = ACTIVITIES.column(field)
     if col.enum is not None:
@@ -425,18 +425,26 @@ def activity_form(
 _ACTIONS = ("edit", "done", "occurrence", "postpone", "cancel", "duplicate")
 
 
-def _update(key: str, record: Mapping[str, Any], change: Mapping[str, Any], success: str) -> None:
+def _update(
+    record: Mapping[str, Any],
+    change: Mapping[str, Any],
+    success: str,
+    on_saved: Callable[[], None] | None,
+) -> None:
     """A quick action's write; a conflict here has little typed input, so it is shown
     and the user redoes the click on the fresh row."""
 
     def run() -> dict:
-        return workbook().update(
+        rec = workbook().update(
             TABLE,
             str(record["id"]),
             dict(change),
             expected_version=int(record.get("version") or 0),
             user=user(),
         )
+        if on_saved:
+            on_saved()
+        return rec
 
     try:
         write(run, success=success)
@@ -483,9 +491,9 @@ def activity_panel(
                 except ValidationError as exc:
                     _show_problems(exc.problems)
                 else:
-                    _update(key, record, change, t("activities.marked_done", title=title))
+                    _update(record, change, t("activities.marked_done", title=title), on_saved)
     elif action == "occurrence":
-        _occurrence_actions(key, record, d)
+        _occurrence_actions(key, record, d, on_saved)
     elif action == "postpone":
         start = record.get("start")
         base = start.first() if isinstance(start, PlanDate) else dt.date(d.plan_year, 1, 1)
@@ -503,11 +511,11 @@ def activity_panel(
                 except ValidationError as exc:
                     _show_problems(exc.problems)
                 else:
-                    _update(key, record, change, t("activities.postponed", title=title))
+                    _update(record, change, t("activities.postponed", title=title), on_saved)
     elif action == "cancel":
         st.write(t("activities.cancel_confirm", title=title))
         if st.button(t("activities.action_cancel"), type="primary", key=f"{key}_cancel_btn"):
-            _update(key, record, activities.cancel(), t("activities.cancelled", title=title))
+            _update(record, activities.cancel(), t("activities.cancelled", title=title), on_saved)
     elif action == "duplicate":
         copy = activities.duplicate_next_year(record)
         when = copy.get("start")
@@ -519,16 +527,22 @@ def activity_panel(
             )
         )
         if st.button(t("activities.action_duplicate"), type="primary", key=f"{key}_dup_btn"):
-            write(
-                workbook().append,
-                TABLE,
-                copy,
-                user(),
-                success=t("activities.duplicated", title=title),
-            )
+
+            def append() -> dict:
+                rec = workbook().append(TABLE, copy, user())
+                if on_saved:
+                    on_saved()
+                return rec
+
+            write(append, success=t("activities.duplicated", title=title))
 
 
-def _occurrence_actions(key: str, record: Mapping[str, Any], d: WorkbookData) -> None:
+def _occurrence_actions(
+    key: str,
+    record: Mapping[str, Any],
+    d: WorkbookData,
+    on_saved: Callable[[], None] | None,
+) -> None:
     """Mark one occurrence of a recurring activity done or skipped."""
     rule = activities.series_of(record)
     if rule is None:
@@ -564,4 +578,4 @@ def _occurrence_actions(key: str, record: Mapping[str, Any], d: WorkbookData) ->
         )
         if st.form_submit_button(t("activities.save_button"), type="primary"):
             change = activities.set_occurrence(record, day, state, d.plan_year)
-            _update(key, record, change, t("activities.occurrence_saved"))
+            _update(record, change, t("activities.occurrence_saved"), on_saved)
