@@ -197,3 +197,24 @@ def test_period_selector_moves_the_figures(workbook_path: Path) -> None:
     assert "实际：20人次" in status and "● 正常推进" in status  # 20 against 12.3 by 31 March
     at.segmented_control(key="targets_period").set_value("H1").run()
     assert "▲ 存在风险" in _detail_status(at, "T-COUNT")  # 20 against 24.8: 0.81
+
+
+def test_edit_conflict_shows_both_versions_and_keeps_mine_on_request(workbook_path: Path) -> None:
+    at = _targets_page()
+    at.selectbox(key="te_pick").set_value("T-COUNT").run()
+    key = "te_T-COUNT"
+    assert at.text_input(key=f"{key}:target_value").value == "50"
+    # Someone else changes the target in the sheet meanwhile.
+    other = _store(workbook_path)
+    other.update("targets", "T-COUNT", {"target_value": 40}, expected_version=1, user="李明华")
+    at.text_input(key=f"{key}:target_value").input("60")
+    at.button(key=f"{key}_submit").click().run()
+    assert not at.exception
+    assert any("第 1 版" in w.value and "第 2 版" in w.value for w in at.warning)
+    compare = next(d.value for d in at.dataframe if "项目" in d.value.columns)
+    assert compare.iloc[0].tolist() == ["目标值", "40", "60"]
+    assert _fresh(workbook_path).df("targets").set_index("id").loc["T-COUNT", "target_value"] == 40
+    at.button(key=f"{key}_mine").click().run()
+    assert not at.exception and not at.error
+    row = _fresh(workbook_path).df("targets").set_index("id").loc["T-COUNT"]
+    assert row["target_value"] == 60 and row["version"] == 3 and row["updated_by"] == "王老师"

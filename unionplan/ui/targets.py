@@ -440,6 +440,9 @@ _TARGET_FIELDS = (
 )
 
 
+_DEFAULTS = (("direction", "at_least"), ("period", "year"), ("count_source", "manual"))
+
+
 def _form_text(field: str, value: Any, metric: str | None) -> Any:
     """A stored value as the form shows it: a rate as "95%", a deadline as "2026-06"."""
     if _blank(value):
@@ -464,7 +467,7 @@ def _load_target_form(key: str, record: Mapping[str, Any] | None) -> None:
     metric = (record or {}).get("metric")
     for f in _TARGET_FIELDS:
         st.session_state[f"{key}:{f}"] = _form_text(f, (record or {}).get(f), metric)
-    for f, default in (("direction", "at_least"), ("period", "year"), ("count_source", "manual")):
+    for f, default in _DEFAULTS:
         st.session_state[f"{key}:{f}"] = (record or {}).get(f) or default
     if st.session_state[f"{key}:metric"] is None:
         st.session_state[f"{key}:metric"] = "count"
@@ -567,7 +570,9 @@ def edit_tab(d: WorkbookData) -> None:
 
         write(append, success=t("targets.edit_added", title=title))
         return
-    change = changes(record, rec)
+    # A blank direction, period or source reads as its default: not an edit to write.
+    opened = {**record, **{f: record.get(f) or d for f, d in _DEFAULTS}}
+    change = changes(opened, rec)
 
     def update() -> dict:
         out = workbook().update(
