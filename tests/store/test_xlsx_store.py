@@ -566,7 +566,9 @@ def test_threads_with_separate_instances_lose_no_rows(tmp_path: Path) -> None:
 
 
 def _append_in_process(path: str, prefix: str, n: int) -> None:
-    store = XlsxStore(path)
+    # A generous lock timeout: on a loaded CI machine a writer may wait its turn for
+    # many seconds, and this test is about lost rows, not about speed.
+    store = XlsxStore(path, lock_timeout=300.0)
     for i in range(n):
         store.append_rows("活动", [[f"{prefix}-{i}", prefix]], id_col=1)
 
@@ -580,7 +582,7 @@ def test_processes_lose_no_rows(tmp_path: Path) -> None:
         p.start()
     _append_in_process(str(path), "R", 20)  # and this process too
     for p in procs:
-        p.join(60)
+        p.join(600)
         assert p.exitcode == 0
     ids = _ids(XlsxStore(path).read_tab("活动"))
     assert sorted(ids) == sorted(f"{p}-{i}" for p in "PQR" for i in range(20))
