@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from unionplan import targets, ui
+from unionplan import ui
 from unionplan.ui import targets as view
 
 today = dt.date.today()
@@ -16,7 +16,7 @@ d = ui.data()
 ui.page_header("targets.title", ui.t("targets.intro"))
 
 period, as_of = view.period_picker(d, today)
-df = targets.evaluate(d, as_of)
+df = view.evaluated(d, as_of)
 view.status_line(df)
 view.rules_caption()
 

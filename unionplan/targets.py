@@ -453,14 +453,31 @@ def activity_occurrences(data: WorkbookData, start: dt.date, end: dt.date) -> pd
     return pd.DataFrame(rows, columns=cols)
 
 
-def _counted(spec: _Spec, occ: pd.DataFrame) -> pd.DataFrame:
-    """The done occurrences that feed a count target."""
-    if occ.empty or spec.count_source == "manual":
-        return occ.iloc[0:0]
-    done = occ[occ["status"] == "done"]
-    if spec.count_source == "category":
-        return done[done["category"] == spec.count_category]
-    return done[done["target_id"] == spec.id]
+DoneIndex = Mapping[tuple[str, str], list[dt.date]]
+
+
+def done_index(data: WorkbookData, targets: pd.DataFrame) -> DoneIndex:
+    """Days of done activity occurrences in the plan year, by ("category", code) and by
+    ("linked", target id). Built once per evaluation, and only when a target counts
+    activities: expanding thousands of recurring activities is the costly part."""
+    if targets.empty:
+        return {}
+    counts_activities = (targets["metric"] == "count") & targets["count_source"].isin(
+        ["category", "linked"]
+    )
+    if not counts_activities.any():
+        return {}
+    occ = activity_occurrences(data, *period_bounds(data.plan_year, "Y"))
+    occ = occ[occ["status"] == "done"]
+    index: dict[tuple[str, str], list[dt.date]] = {}
+    for cat, tid, day in zip(occ["category"], occ["target_id"], occ["date"], strict=True):
+        if not isinstance(day, dt.date):
+            continue
+        if _v(cat):
+            index.setdefault(("category", cat), []).append(day)
+        if _v(tid):
+            index.setdefault(("linked", tid), []).append(day)
+    return index
 
 
 @dataclass
@@ -475,16 +492,15 @@ class _Actual:
 def _actual(
     spec: _Spec,
     rows: pd.DataFrame,
-    occ: pd.DataFrame,
+    done: DoneIndex,
     start: dt.date,
     as_of: dt.date,
 ) -> _Actual:
     """The actual of one target on `as_of`, from its progress rows in the window."""
     if spec.metric == "count" and spec.count_source != "manual":
-        hits = _counted(spec, occ)
-        hits = hits[(hits["date"] >= start) & (hits["date"] <= as_of)] if not hits.empty else hits
-        last = max(hits["date"]) if not hits.empty else None
-        return _Actual(float(len(hits)), n_records=len(hits), last_date=last)
+        key = spec.count_category if spec.count_source == "category" else spec.id
+        hits = [d for d in done.get((spec.count_source, key or ""), []) if start <= d <= as_of]
+        return _Actual(float(len(hits)), n_records=len(hits), last_date=max(hits, default=None))
     if not rows.empty:
         lo = dt.date.min if spec.metric == "milestone" else start
         rows = rows[(rows["date"] >= lo) & (rows["date"] <= as_of)]
@@ -527,11 +543,11 @@ def evaluate(data: WorkbookData, as_of: dt.date) -> pd.DataFrame:
     prog = progress_frame(data)
     by_target = dict(tuple(prog.groupby("target_id", sort=False))) if not prog.empty else {}
     empty = prog.iloc[0:0]
-    occ = activity_occurrences(data, *period_bounds(year, "Y"))
+    done = done_index(data, targets)
     out = []
     for row in targets.to_dict("records"):
         spec = _spec(row, year)
-        out.append(_evaluate_one(spec, row, by_target.get(spec.id, empty), occ, year, as_of))
+        out.append(_evaluate_one(spec, row, by_target.get(spec.id, empty), done, year, as_of))
     return pd.DataFrame(out, columns=list(COLUMNS))
 
 
@@ -539,14 +555,14 @@ def _evaluate_one(
     spec: _Spec,
     row: Mapping[str, Any],
     rows: pd.DataFrame,
-    occ: pd.DataFrame,
+    done: DoneIndex,
     year: int,
     as_of: dt.date,
 ) -> dict[str, Any]:
     start, end, due = _schedule(spec, year, as_of)
     share = _share(spec, start, due, as_of)
     expected = _expected(spec, share)
-    act = _actual(spec, rows, occ, start, as_of)
+    act = _actual(spec, rows, done, start, as_of)
     recorded = act.n_records > 0 or act.value not in (None, 0.0)
     status, pace = compute_status(
         metric=spec.metric,
@@ -626,7 +642,7 @@ def trend(data: WorkbookData, target_id: str, as_of: dt.date) -> pd.DataFrame:
     start, _end, due = _schedule(spec, year, as_of)
     prog = progress_frame(data)
     rows = prog[prog["target_id"] == target_id] if not prog.empty else prog
-    occ = activity_occurrences(data, *period_bounds(year, "Y"))
+    done = done_index(data, hit)
     days: set[dt.date] = {start - dt.timedelta(days=1), due}
     step = 1 if spec.period == "quarter" else 3
     month = start.month + step - 1
@@ -641,7 +657,7 @@ def trend(data: WorkbookData, target_id: str, as_of: dt.date) -> pd.DataFrame:
     points = []
     for d in sorted(days):
         share = _share(spec, start, due, d)
-        actual = _actual(spec, rows, occ, start, d).value if d <= as_of else None
+        actual = _actual(spec, rows, done, start, d).value if d <= as_of else None
         if d < start and spec.metric != "rate":
             actual = 0.0
         points.append(

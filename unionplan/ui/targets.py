@@ -49,6 +49,20 @@ def unit_names(d: WorkbookData) -> dict[str, str]:
     return {str(i): str(n) for i, n in zip(df["id"], df["name"], strict=True) if not _blank(i)}
 
 
+# ------------------------------------------------------------------ the computation
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _evaluated(location: str, loaded_at: float, as_of: dt.date, _d: WorkbookData) -> pd.DataFrame:
+    return tg.evaluate(_d, as_of)
+
+
+def evaluated(d: WorkbookData, as_of: dt.date) -> pd.DataFrame:
+    """`targets.evaluate` once per load and day, not on every widget click (a 500-target
+    workbook takes about a second). Shared read-only, like the load itself."""
+    return _evaluated(d.location, d.loaded_at, as_of, d)
+
+
 # ------------------------------------------------------------------ period and rules
 
 
