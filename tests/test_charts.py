@@ -143,6 +143,7 @@ def test_wrap_breaks_long_chinese_labels() -> None:
     assert charts.wrap("规模以上企业工会组建率不低于百分之九十五", 9) == (
         "规模以上企业工会组<br>建率不低于百分之…"
     )
+    assert charts.wrap("工资<90%的企业") == "工资&lt;90%的企业"  # not a tag
     # A Latin letter is half as wide: words stay whole.
     assert charts.wrap("Collective wage agreement coverage", 9) == (
         "Collective wage<br>agreement coverage"

@@ -90,10 +90,10 @@ def status_label(status: str, lang: str) -> str:
 
 def wrap(text: str, width: int = LABEL_WIDTH, max_lines: int = 2) -> str:
     """Break a label into lines of about `width` CJK characters (a Latin letter counts
-    half), cut with "…" after `max_lines`. Plotly does not wrap text by itself."""
+    half), cut with "…" after `max_lines`, "<" escaped. Plotly does not wrap by itself."""
     lines: list[str] = []
     line, size = "", 0.0
-    for word in _tokens(str(text or "")):
+    for word in _tokens(_escape(str(text or ""))):
         w = sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in word)
         if line and size + w > width:
             lines.append(line.rstrip())
@@ -291,7 +291,7 @@ def _bullets(
             yanchor="bottom",
             showarrow=False,
             align="left",
-            text=f"{_escape(wrap(str(r.get('title') or ''), 16, 1))}  "
+            text=f"{wrap(str(r.get('title') or ''), 16, 1)}  "
             f"<b>{_escape(value_text(r, 'actual', lang))}</b>",
         )
     fig.update_layout(barmode="overlay", bargap=0)
@@ -301,8 +301,8 @@ def _bullets(
 
 
 def _escape(text: str) -> str:
-    """Plotly reads a little HTML in text: keep "<" typed in a title from starting a tag."""
-    return text.replace("<br>", "\0").replace("<", "&lt;").replace("\0", "<br>")
+    """Plotly reads a little HTML in text: keep a "<" someone typed from starting a tag."""
+    return text.replace("<", "&lt;")
 
 
 def bullet(row: Mapping[str, Any], lang: str) -> go.Figure:
