@@ -491,7 +491,7 @@ def section_status(summary: pd.DataFrame, lang: str) -> go.Figure:
             + status_label(status, lang)
             + "</extra>",
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")  # legend in status order
     fig.update_xaxes(range=[0, 100], ticksuffix="%", tickvals=[0, 25, 50, 75, 100])
     fig.update_yaxes(autorange="reversed")
     height = 150 + ROW_HEIGHT * len(summary)
