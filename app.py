@@ -32,13 +32,13 @@ SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
 DEFAULT_PAGE = "overview"
 DATA_PAGE = "pages/data.py"
 
+ui.init_session()  # first, so ?lang= already applies to the browser tab's title
 st.set_page_config(
     page_title=ui.t("common.app_title"),
     page_icon=":material/groups:",
     layout="wide",
     initial_sidebar_state="auto",
 )
-ui.init_session()
 
 nav: dict[str, list[st.Page]] = {}
 for section_key, entries in SECTIONS:
@@ -57,5 +57,7 @@ for section_key, entries in SECTIONS:
         nav[ui.t(section_key)] = pages
 
 page = st.navigation(nav)
+# The browser tab says which page and which app: "概览 · 工会工作计划".
+st.set_page_config(page_title=f"{page.title} · {ui.t('common.app_title')}")
 ui.sidebar()
 ui.run_page(page, DATA_PAGE if (ROOT / DATA_PAGE).exists() else None)

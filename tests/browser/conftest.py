@@ -168,6 +168,14 @@ def wait_for_run(page: object, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     page.wait_for_selector(  # type: ignore[attr-defined]
         '[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms
     )
+    wait_for_render(page, timeout_ms)
+
+
+def wait_for_render(page: object, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until lazily loaded elements (charts, tables) replaced their placeholders."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms
+    )
 
 
 def open_app(
@@ -205,7 +213,7 @@ def screenshot(page: object, name: str) -> Path:
     tall = min(MAX_SHOT_HEIGHT, max(size["height"], int(height)))
     if tall > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": tall})  # type: ignore[attr-defined]
-        page.wait_for_timeout(300)  # type: ignore[attr-defined]  # let the layout settle
+        wait_for_render(page)
     page.screenshot(path=str(path))  # type: ignore[attr-defined]
     page.set_viewport_size(size)  # type: ignore[attr-defined]
     return path

@@ -29,6 +29,9 @@ def _check(page: object, name: str, lang: str, server: AppServer) -> None:
     title = i18n.t(f"common.nav.{name}", lang)
     heading = page.locator('[data-testid="stMain"] h1').filter(has_text=title)  # type: ignore[attr-defined]
     heading.first.wait_for(state="visible", timeout=TITLE_TIMEOUT_MS)
+    page.wait_for_function(  # type: ignore[attr-defined]  # the browser tab names the page too
+        "t => document.title.startsWith(t)", arg=title, timeout=TITLE_TIMEOUT_MS
+    )
     errors = page.locator('[data-testid="stException"]')  # type: ignore[attr-defined]
     assert errors.count() == 0, errors.first.inner_text() + "\n" + server.log_tail()
 

@@ -172,3 +172,9 @@ def test_first_run_creates_the_demo_only_at_the_default_location(tmp_path: Path)
     configured = tmp_path / "ours.xlsx"
     ui._first_run(Location("xlsx", str(configured), source="env"))
     assert not configured.exists()  # someone chose this path: it starts empty, not as a demo
+
+
+def test_demo_workbook_has_no_data_issues(demo_workbook: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/data.py").run()
+    assert any(s.value == i18n.t("data.issues_none", "zh-Hans") for s in at.success)
