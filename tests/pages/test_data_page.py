@@ -198,3 +198,29 @@ def test_a_broken_connection_still_lets_you_reconnect(
     assert at.text_input(key="gs_url").value.endswith("k" * 44)
     assert at.button(key="gs_test")
     st.cache_resource.clear()
+
+
+def test_copy_the_local_workbook_into_the_sheet(
+    workbook: Path,
+    tmp_path: Path,
+    fake_sheets: FakeSheets,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
+    sheet = fake_sheets.create_spreadsheet()
+    keyfile = tmp_path / "service_account.json"
+    keyfile.write_text(json.dumps(KEY), encoding="utf-8")
+
+    at = _data_page()
+    at.text_input(key="gs_url").input(sheet)
+    at.radio(key="gs_key_mode").set_value("path").run()
+    at.text_input(key="gs_key_path").input(str(keyfile)).run()
+    at.button(key="gs_test").click().run()
+    assert at.button(key="gs_copy").disabled  # not before the confirmation is ticked
+    at.checkbox(key="gs_copy_confirm").check().run()
+    at.button(key="gs_copy").click().run()
+    assert not at.exception and not at.error
+    assert any(s.value == i18n.t("data.copy_done", "zh-Hans", n=2) for s in at.success)
+    rows = fake_sheets.values(sheet, ACT.label.zh_hans)
+    assert [r[0] for r in rows[1:]] == ["A-GOOD0001", "A-BAD00001"]
+    assert rows[2][ACT.keys.index("start")] == "某天"  # copied as typed, to be fixed there
