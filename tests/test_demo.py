@@ -258,3 +258,19 @@ def test_start_empty_on_another_store_marks_every_row_deleted() -> None:
     assert acts[1][header.index("编号")] == "A-0001"
     assert acts[1][header.index("版本")] == 2
     assert acts[1][header.index("更新人")] == "李明华"
+
+
+@pytest.mark.parametrize(
+    ("year", "lantern", "double_ninth_eve"),
+    [
+        (2026, dt.date(2026, 3, 3), dt.date(2026, 10, 17)),
+        (2027, dt.date(2027, 2, 20), dt.date(2027, 10, 7)),
+    ],
+)
+def test_festival_activities_follow_the_lunar_calendar(
+    year: int, lantern: dt.date, double_ninth_eve: dt.date
+) -> None:
+    grids = demo.demo_grids(year=year, kind="school", today=dt.date(year, 1, 1))
+    acts = parse_workbook(grids).df("activities").set_index("title")
+    assert acts.loc["元宵节猜灯谜", "start"].first() == lantern
+    assert acts.loc["重阳节慰问退休教职工", "start"].first() == double_ninth_eve

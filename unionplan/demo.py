@@ -9,6 +9,7 @@ given (kind, year, today), so tests can rely on its figures.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from unionplan import parse, schema
+from unionplan import holidays, parse, schema
 from unionplan.errors import BackendUnavailableError, UnionplanError
 from unionplan.parse import PlanDate
 from unionplan.schema import TABLES, Table
@@ -89,6 +90,10 @@ class _Act:
     days: int = 1  # how many days a dated activity lasts
     key: str | None = None  # for aid payments that point at it
     notes: str = ""
+    # A lunar festival (holidays key) the activity is held `before` days ahead of: its
+    # date moves with the lunar calendar instead of being fixed to one year's date.
+    festival: str | None = None
+    before: int = 0
 
 
 @dataclass(frozen=True)
@@ -445,7 +450,18 @@ _SCHOOL = _Plan(
             notes="看望慰问4名特困教师，送去1600元慰问金",
         ),
         _Act(2, None, "“书香办公室”读书学习活动", "study", "各办公室", "u_all", _S_NEWS, 100, 2000),
-        _Act(2, 12, "元宵节猜灯谜", "festival", "学校大厅", "u_all", _S_SPORT, 90, 800),
+        _Act(
+            2,
+            12,
+            "元宵节猜灯谜",
+            "festival",
+            "学校大厅",
+            "u_all",
+            _S_SPORT,
+            90,
+            800,
+            festival="lantern",
+        ),
         _Act(2, 24, "新学期工会委员会议", "meeting", "工会活动室", "u_all", _S_CHAIR, 9),
         _Act(2, None, "全体教职工健康体检", "other", "区人民医院", "u_all", _S_VICE, 120, 36000),
         _Act(
@@ -565,7 +581,19 @@ _SCHOOL = _Plan(
             45,
             target="t_training",
         ),
-        _Act(5, 28, "端午节慰问教职工", "care", "学校", "u_all", _S_AID, 126, 12600),
+        _Act(
+            5,
+            28,
+            "端午节慰问教职工",
+            "care",
+            "学校",
+            "u_all",
+            _S_AID,
+            126,
+            12600,
+            festival="dragon_boat",
+            before=2,
+        ),
         _Act(6, 3, "教代会提案征集", "democratic", "各分会", "u_all", _S_CHAIR, 45),
         _Act(
             6,
@@ -663,7 +691,19 @@ _SCHOOL = _Plan(
         _Act(
             9, 12, "新会员入会仪式", "other", "工会活动室", "u_all", _S_ORG, 10, 300, target="t_new"
         ),
-        _Act(9, None, "中秋节慰问（月饼）", "care", "学校", "u_all", _S_AID, 126, 10000),
+        _Act(
+            9,
+            None,
+            "中秋节慰问（月饼）",
+            "care",
+            "学校",
+            "u_all",
+            _S_AID,
+            126,
+            10000,
+            festival="mid_autumn",
+            before=3,
+        ),
         _Act(9, 19, "校务公开推进讨论会", "democratic", "会议室", "u_all", _S_CHAIR, 20),
         _Act(
             9,
@@ -679,7 +719,19 @@ _SCHOOL = _Plan(
         _Act(
             10, None, "“祖国颂”经典诵读", "culture_sports", "学校报告厅", "u_all", _S_NEWS, 80, 1500
         ),
-        _Act(10, 11, "重阳节慰问退休教职工", "care", "学校会议室", "u_all", _S_CHAIR, 40, 4000),
+        _Act(
+            10,
+            11,
+            "重阳节慰问退休教职工",
+            "care",
+            "学校会议室",
+            "u_all",
+            _S_CHAIR,
+            40,
+            4000,
+            festival="double_ninth",
+            before=1,
+        ),
         _Act(10, None, "慈善一日捐", "other", "各分会", "u_all", _S_AID, 120),
         _Act(
             10,
@@ -1347,7 +1399,18 @@ _TOWNSHIP = _Plan(
         _Act(
             2, 24, "春风行动：春送岗位招聘会", "care", "镇文体中心广场", "u_all", _T_VICE, 300, 5000
         ),
-        _Act(2, None, "社区元宵游园会", "festival", "东湖社区", "u_east", _T_NEWS, 200, 3000),
+        _Act(
+            2,
+            None,
+            "社区元宵游园会",
+            "festival",
+            "东湖社区",
+            "u_east",
+            _T_NEWS,
+            200,
+            3000,
+            festival="lantern",
+        ),
         _Act(
             3,
             7,
@@ -1441,7 +1504,19 @@ _TOWNSHIP = _Plan(
             flag="cancel",
             notes="场馆维修，取消",
         ),
-        _Act(6, None, "端午节慰问一线职工", "care", "各企业", "u_all", _T_AID, 300, 9000),
+        _Act(
+            6,
+            None,
+            "端午节慰问一线职工",
+            "care",
+            "各企业",
+            "u_all",
+            _T_AID,
+            300,
+            9000,
+            festival="dragon_boat",
+            before=3,
+        ),
         _Act(6, 13, "安全生产月知识竞赛", "study", "镇文体中心", "u_all", _T_VICE, 90, 2500),
         _Act(
             6,
@@ -1515,7 +1590,19 @@ _TOWNSHIP = _Plan(
             1000,
             target="t_new_unions",
         ),
-        _Act(9, None, "中秋节慰问困难职工和劳模", "care", "走访", "u_all", _T_AID, 30, 6000),
+        _Act(
+            9,
+            None,
+            "中秋节慰问困难职工和劳模",
+            "care",
+            "走访",
+            "u_all",
+            _T_AID,
+            30,
+            6000,
+            festival="mid_autumn",
+            before=3,
+        ),
         _Act(
             9, 19, "农民工法律援助进企业", "care", "某某纺织有限公司", "u_tex", _T_VICE, 150, 1000
         ),
@@ -2016,8 +2103,18 @@ class _Builder:
             return {"postpone": "postponed", "cancel": "cancelled"}.get(a.flag or "", "in_progress")
         return "planned"
 
+    def _on_festival(self, a: _Act) -> _Act:
+        if a.festival is None:
+            return a
+        day = next(h.start for h in holidays.festivals(self.year) if h.key == a.festival)
+        day -= dt.timedelta(days=a.before)
+        return dataclasses.replace(a, month=day.month, day=day.day)
+
     def activities(self) -> list[dict[str, Any]]:
-        acts = sorted(self.plan.activities, key=lambda a: (a.month, a.day or 0))
+        acts = sorted(
+            (self._on_festival(a) for a in self.plan.activities),
+            key=lambda a: (a.month, a.day or 0),
+        )
         out = []
         first = _first_friday_of_march(self.year)
         recurring_done = False
