@@ -45,6 +45,8 @@ class Issue:
     raw: str
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    # The raw text is personal data of an aid case: pages show it only to those allowed.
+    sensitive: bool = False
 
 
 @dataclass
@@ -294,7 +296,16 @@ def read_table(
                     value = list(value)
             rec[col.key] = value
             if problem:
-                issues.append(Issue(title, rownum, td.header[j], _cell_text(raw), problem))
+                issues.append(
+                    Issue(
+                        title,
+                        rownum,
+                        td.header[j],
+                        _cell_text(raw),
+                        problem,
+                        sensitive=col.sensitive,
+                    )
+                )
         if rec.get("deleted"):
             n_deleted += 1
             continue
@@ -374,6 +385,8 @@ def _resolve_refs(tables: dict[str, TableData], issues: list[Issue]) -> None:
                             td.header[td.colmap[col.key] - 1],
                             str(v),
                             "issues.unknown_ref",
+                            # A case typed by name in the payments tab is a person's name.
+                            sensitive=col.ref == "aid_cases",
                         )
                     )
             if changed:

@@ -93,6 +93,19 @@ def test_issues_table_in_english(workbook: Path) -> None:
     assert row["Problem"] == i18n.t("issues.bad_date", "en")
 
 
+def test_issues_table_masks_personal_data(workbook: Path) -> None:
+    pay = schema.AID_PAYMENTS
+    XlsxStore(workbook).append_rows(
+        pay.label.zh_hans,
+        [[{"id": "D-1", "case_id": "王某某", "cash": 500}.get(k, "") for k in pay.keys]],
+        id_col=1,
+    )
+    at = _data_page()
+    rows = [r for r in _issue_rows(at) if r["工作表"] == pay.label.zh_hans]
+    assert [(r["行"], r["原始内容"]) for r in rows] == [(2, "***")]
+    assert "王某某" not in str(_issue_rows(at))
+
+
 def test_refresh_rereads_the_workbook(workbook: Path) -> None:
     at = _data_page()
     assert len(_issue_rows(at)) == 1

@@ -18,7 +18,7 @@ from unionplan import i18n
 from unionplan.config import Location, open_store, resolve_location
 from unionplan.errors import ConflictError, UnionplanError
 from unionplan.schema import DEFAULT_LANG, LANGS
-from unionplan.workbook import DEFAULT_TTL, Workbook, WorkbookData
+from unionplan.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 
 T = TypeVar("T")
 
@@ -314,7 +314,9 @@ def issues_frame(d: WorkbookData, tab: str | None = None) -> pd.DataFrame:
             col("tab"): i.tab,
             col("row"): i.row,
             col("column"): i.column or "",
-            col("raw"): i.raw,
+            # Personal data of aid cases never reaches this table; the row and column are
+            # enough for the aid officer to find the cell in the sheet.
+            col("raw"): MASK if i.sensitive and i.raw else i.raw,
             col("problem"): t(i.key, **dict(i.params)),
         }
         for i in d.issues
