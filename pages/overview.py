@@ -8,11 +8,15 @@ from pathlib import Path
 import streamlit as st
 
 from unionplan import i18n, overview, ui
+from unionplan.ui.targets import evaluated
 
 PAGES = Path(__file__).resolve().parent
 METRIC_WIDTH = 170  # px: three or more fit a desktop row, two a phone's (358 px)
 lang = ui.lang()
-s = overview.summary(ui.data(), dt.date.today())
+today = dt.date.today()
+d = ui.data()
+# The same cached evaluation the targets page shows, so the two pages never disagree.
+s = overview.summary(d, today, evaluated(d, today))
 
 ui.page_header(
     "common.nav.overview",

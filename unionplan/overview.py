@@ -106,12 +106,20 @@ def _aid_this_year(data: WorkbookData, year: int) -> tuple[float, int, int]:
     return total, len(this_year), int(this_year["case_id"].dropna().nunique())
 
 
-def summary(data: WorkbookData, today: dt.date) -> OverviewSummary:
-    """The overview of `data` as seen on `today`."""
+def summary(
+    data: WorkbookData, today: dt.date, evaluated: pd.DataFrame | None = None
+) -> OverviewSummary:
+    """The overview of `data` as seen on `today`.
+
+    `evaluated` is `targets.evaluate(data, today)` when the caller already has it (the
+    app caches it per load and day, shared with the targets page); else it is computed.
+    """
     q, q_start, q_end = quarter_of(today)
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
 
-    tgt = _target_rows(targets.evaluate(data, today))
+    if evaluated is None:
+        evaluated = targets.evaluate(data, today)
+    tgt = _target_rows(evaluated)
     counts = targets.status_counts(tgt)
     attention = tgt[tgt["status"].isin(ATTENTION)].copy()
     attention["_order"] = attention["status"].map({s: i for i, s in enumerate(ATTENTION)})
