@@ -258,7 +258,10 @@ def test_settings_can_be_written_and_changed() -> None:
 
 def test_issues_in_personal_data_are_marked_sensitive() -> None:
     grids = {
-        "困难职工档案": [["编号", "姓名", "家庭人口", "困难类别"], ["C-1", "王某某", "三口", "特困"]],
+        "困难职工档案": [
+            ["编号", "姓名", "家庭人口", "困难类别"],
+            ["C-1", "王某某", "三口", "特困"],
+        ],
         "帮扶发放": [["编号", "帮扶对象", "现金(元)"], ["D-1", "李某某", "五百"]],
     }
     issues = {(i.tab, i.column): i for i in parse_workbook(grids).issues if i.row}

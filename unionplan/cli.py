@@ -26,6 +26,7 @@ from unionplan.workbook import WorkbookData, parse_workbook
 
 EXIT_OK, EXIT_MISMATCH, EXIT_FAILED = 0, 1, 2
 
+
 def say(key: str, lang: str, /, **params: object) -> str:
     return i18n.t(key, lang, **params)
 
