@@ -214,8 +214,11 @@ class GSheetsStore(Store):
         spreadsheet: str | None = None,
         credentials: Mapping[str, Any] | str | os.PathLike[str] | None = None,
         *,
-        timeout: float = 20.0,
-        max_retries: int = 5,
+        # With these defaults a dead connection gives up after about a minute (5 tries of
+        # 10 s plus ~7.5 s of backoff): long enough for a blip, short enough that a cadre
+        # at the form is told, with what they typed still there.
+        timeout: float = 10.0,
+        max_retries: int = 4,
         session: requests.Session | None = None,
         emulator_host: str | None = None,
         sleep: Callable[[float], None] = time.sleep,

@@ -207,7 +207,7 @@ def _show_problems(problems: Mapping[str, list[str]]) -> None:
         for field, msgs in problems.items()
         for msg in msgs
     ]
-    st.error(t("errors.validation") + "\n\n" + "\n".join(lines), icon="⚠️")
+    st.error(t("errors.validation") + "\n\n" + "\n".join(lines), icon=":material/warning:")
 
 
 def _value_text(field: str, value: Any, d: WorkbookData) -> str:
@@ -248,7 +248,7 @@ def _conflict_view(key: str, d: WorkbookData, on_saved: Callable[[], None] | Non
                 expected=opened.get("version"),
                 found=current.get("version"),
             ),
-            icon="⚠️",
+            icon=":material/warning:",
         )
         st.caption(t("activities.conflict_by", who=current.get("updated_by") or "—"))
         rows = [

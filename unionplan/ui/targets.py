@@ -329,7 +329,7 @@ def _problems(table: Any, problems: Mapping[str, list[str]]) -> None:
         for f, msgs in problems.items()
         for m in msgs
     ]
-    st.error(t("targets.problems_title") + "\n\n" + "\n".join(lines), icon="⚠️")
+    st.error(t("targets.problems_title") + "\n\n" + "\n".join(lines), icon=":material/warning:")
 
 
 def _enum_box(enum: Enum, label: str, key: str, *, blank: bool = False, **kw: Any) -> Any:
@@ -612,7 +612,7 @@ def _conflict_view(key: str, conflict_key: str) -> None:
     with st.container(border=True, key=f"{key}_conflict_box"):
         st.warning(
             t("errors.conflict", expected=conflict["opened"], found=current.get("version")),
-            icon="⚠️",
+            icon=":material/warning:",
         )
         rows = [
             {
