@@ -103,6 +103,11 @@ def factory(request: pytest.FixtureRequest, tmp_path: Path, fake: FakeSheets) ->
     return _xlsx(tmp_path) if request.param == "xlsx" else _gsheets(fake)
 
 
+def _audited(raw: Callable[[str], Grid], record_id: str) -> int:
+    """How many audit rows name this record."""
+    return sum(1 for row in raw("操作日志") if record_id in [str(c) for c in row])
+
+
 def _text(v: object) -> str:
     return "" if v is None else str(v)
 
@@ -179,15 +184,15 @@ def test_google_request_counts(fake: FakeSheets) -> None:
     fake.reset_log()
     wb.append("activities", {"title": "五一表彰", "category": "awards"}, user="u")
     kinds = [r.kind for r in fake.requests()]
-    assert kinds == ["values.append", "values.append"]  # the row, then its audit row
+    assert kinds == ["spreadsheets.batchUpdate"]  # the row and its audit row, one write
     wb.load()
     fake.reset_log()
     wb.update(
         "activities", "A-2", {"status": "done", "notes": "已办"}, expected_version=1, user="u"
     )
     kinds = [r.kind for r in fake.requests()]
-    # one read of the tab (the version check), one write of the row, one audit append
-    assert kinds == ["values.get", "values.batchUpdate", "values.append"]
+    # one read of the tab (the version check); one write: the cells and the audit row
+    assert kinds == ["values.get", "spreadsheets.batchUpdate"]
 
 
 def test_google_429_then_success_lands_once(fake: FakeSheets) -> None:
@@ -195,10 +200,13 @@ def test_google_429_then_success_lands_once(fake: FakeSheets) -> None:
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
-    fake.fail("values.append", Fault.quota())
+    fake.reset_log()
+    fake.fail("spreadsheets.batchUpdate", Fault.quota())
     rec = wb.append("activities", {"title": "读书会"}, user="u")
+    assert len(fake.requests("spreadsheets.batchUpdate")) == 2  # refused once, then landed
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
+    assert _audited(raw, rec["id"]) == 1
 
 
 def test_google_timeout_on_append_no_duplicate(fake: FakeSheets) -> None:
@@ -206,10 +214,23 @@ def test_google_timeout_on_append_no_duplicate(fake: FakeSheets) -> None:
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
-    fake.fail("values.append", Fault.timeout(delay=2.0, apply=True))
+    fake.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=True))
     rec = wb.append("activities", {"title": "羽毛球友谊赛"}, user="u")
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
+    assert _audited(raw, rec["id"]) == 1
+
+
+def test_google_timeout_before_applying_is_retried_once(fake: FakeSheets) -> None:
+    store, _, raw = _gsheets(fake, timeout=0.5)(TABS)
+    wb = Workbook(store)
+    wb.ensure_tabs()
+    wb.load(fresh=True)
+    fake.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=False))
+    rec = wb.append("activities", {"title": "乒乓球赛"}, user="u")
+    ids = [row[3] for row in raw("活动安排") if len(row) > 3]
+    assert ids.count(rec["id"]) == 1
+    assert _audited(raw, rec["id"]) == 1
 
 
 def test_google_persistent_500_is_clear_and_writes_nothing(fake: FakeSheets) -> None:
@@ -218,10 +239,11 @@ def test_google_persistent_500_is_clear_and_writes_nothing(fake: FakeSheets) -> 
     wb.ensure_tabs()
     wb.load(fresh=True)
     before = raw("活动安排")
-    fake.fail("values.append", Fault.error(500, times=None))
+    fake.fail("spreadsheets.batchUpdate", Fault.error(500, times=None))
     with pytest.raises(BackendUnavailableError):
         wb.append("activities", {"title": "不会丢的活动"}, user="u")
     fake.clear_faults()
     after = raw("活动安排")
     assert len(after) == len(before)
     assert after[3:] == before[3:]  # no row half-written (the header may have gained columns)
+    assert "不会丢的活动" not in str(raw("操作日志"))  # and no audit row without its record

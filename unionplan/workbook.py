@@ -594,7 +594,7 @@ class Workbook:
                 row[j - 1] = to_cell(td.table.column(k), record[k], lang)
         return row
 
-    def _audit(
+    def _audit_row(
         self,
         td: TableData,
         user: str,
@@ -603,7 +603,8 @@ class Workbook:
         action: str,
         changes: Mapping[str, Any],
         lang: str,
-    ) -> None:
+    ) -> tuple[str, list[list[Cell]], int]:
+        """The audit row for a write, as an append for `Store.write`."""
         rec = {
             "id": new_id(schema.AUDIT_LOG.id_prefix),
             "at": dt.datetime.now().replace(microsecond=0),
@@ -613,12 +614,14 @@ class Workbook:
             "action": action,
             "changes": json.dumps(changes, ensure_ascii=False, default=str),
         }
-        self.store.append_rows(
-            td.title or "", [self._row_cells(td, rec, lang)], id_col=td.colmap["id"]
-        )
+        return (td.title or "", [self._row_cells(td, rec, lang)], td.colmap["id"])
 
     def append(self, key: str, values: Mapping[str, Any], user: str) -> dict[str, Any]:
-        """Add one record; returns it with id, version and timestamps filled in."""
+        """Add one record; returns it with id, version and timestamps filled in.
+
+        One write: the row and its audit row together (plus, once, the header cells a
+        hand-made tab lacks).
+        """
         table = TABLES[key]
         data = self.load()
         lang = data.language
@@ -644,16 +647,18 @@ class Workbook:
                 self._add_missing_columns(
                     td, [k for k, v in rec.items() if not _same(v, None) or k == "id"], lang
                 )
-                self.store.append_rows(
-                    td.title or "", [self._row_cells(td, rec, lang)], id_col=td.colmap["id"]
-                )
+                appends = [(td.title or "", [self._row_cells(td, rec, lang)], td.colmap["id"])]
                 if key != "audit_log":  # every write is audited, except the audit itself
                     changes = {
                         k: [None, _audit_value(table.column(k), v)]
                         for k, v in rec.items()
                         if k not in _SYSTEM_KEYS and not _same(v, None)
                     }
-                    self._audit(audit_td, user, key, rec["id"], "append", changes, lang)
+                    appends.append(
+                        self._audit_row(audit_td, user, key, rec["id"], "append", changes, lang)
+                    )
+                # The row and its audit row in one write: both land, or neither.
+                self.store.write(appends=appends)
         finally:
             self.invalidate()
         return rec
@@ -669,7 +674,7 @@ class Workbook:
     ) -> dict[str, Any]:
         """Change fields of one row after checking nobody changed it since it was read.
 
-        Costs one fresh read of the tab and one write (plus the audit row).
+        Costs one fresh read of the tab and one write (the cells and the audit row together).
         Raises ConflictError carrying the row as it is now when the version moved.
         """
         table = TABLES[key]
@@ -718,7 +723,6 @@ class Workbook:
                     (rownum, td.colmap[k], to_cell(table.column(k), v, lang))
                     for k, v in after.items()
                 ]
-                self.store.update_cells(title, cells)
                 audit = {
                     k: [
                         _audit_value(table.column(k), current.get(k)),
@@ -727,8 +731,13 @@ class Workbook:
                     for k, v in diff.items()
                 }
                 action = "delete" if diff.get("deleted") else "update"
-                if key != "audit_log":  # every write is audited, except the audit itself
-                    self._audit(audit_td, user, key, record_id, action, audit, lang)
+                audit_rows = (
+                    [self._audit_row(audit_td, user, key, record_id, action, audit, lang)]
+                    if key != "audit_log"  # every write is audited, except the audit itself
+                    else []
+                )
+                # The changed cells and the audit row in one write: both land, or neither.
+                self.store.write(updates=[(title, cells)], appends=audit_rows)
         finally:
             self.invalidate()
         return {**current, **after}

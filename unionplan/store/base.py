@@ -79,6 +79,25 @@ class Store(ABC):
     def update_cells(self, title: str, cells: Sequence[tuple[int, int, Cell]]) -> None:
         """Set (row, col, value) cells of one tab in one write, as plain values."""
 
+    def write(
+        self,
+        *,
+        appends: Sequence[tuple[str, Sequence[Sequence[Cell]], int]] = (),
+        updates: Sequence[tuple[str, Sequence[tuple[int, int, Cell]]]] = (),
+    ) -> None:
+        """Cell updates and row appends across tabs as one write, all or nothing.
+
+        `appends` are (title, rows, id_col) as for `append_rows`; `updates` are (title,
+        cells) as for `update_cells`. The workbook layer writes a record and its audit row
+        this way, so neither lands without the other. This default runs the primitives in
+        one transaction (the local store saves once); Google sends one batchUpdate.
+        """
+        with self.transaction():
+            for title, cells in updates:
+                self.update_cells(title, cells)
+            for title, rows, id_col in appends:
+                self.append_rows(title, rows, id_col=id_col)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group a read-check-write so no other writer slips in between.

@@ -418,6 +418,83 @@ class GSheetsStore(Store):
             what=f"updating tab {title!r}",
         )
 
+    def write(
+        self,
+        *,
+        appends: Sequence[tuple[str, Sequence[Sequence[Cell]], int]] = (),
+        updates: Sequence[tuple[str, Sequence[tuple[int, int, Cell]]]] = (),
+    ) -> None:
+        """Updates and appends in ONE spreadsheets:batchUpdate, which Google applies
+        atomically: a record's row and its audit row land together or not at all.
+
+        updateCells/appendCells with ``userEnteredValue.stringValue`` store text as text
+        (never a formula), like RAW. appendCells adds after the last row with data, so a
+        blank row left in the sheet by hand cannot make a new row land in the middle.
+        """
+        ids = self._sheet_ids([t for t, _ in updates] + [t for t, _, _ in appends])
+        if ids is None:  # a tab we have no sheetId for yet: the plain requests find it
+            super().write(appends=appends, updates=updates)
+            return
+        requests_: list[dict[str, Any]] = []
+        for title, cells in updates:
+            for row, col, values in _cell_runs(cells):
+                start = {"sheetId": ids[title], "rowIndex": row - 1, "columnIndex": col - 1}
+                requests_.append(
+                    {
+                        "updateCells": {
+                            "start": start,
+                            "rows": [{"values": [_cell_data(v) for v in values]}],
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                )
+        for title, rows, _ in appends:
+            if rows:
+                requests_.append(
+                    {
+                        "appendCells": {
+                            "sheetId": ids[title],
+                            "rows": [{"values": [_cell_data(v) for v in r]} for r in rows],
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                )
+        if not requests_:
+            return
+        body = {"requests": requests_}
+        what = "saving to " + ", ".join(dict.fromkeys(t for t, *_ in [*updates, *appends]))
+        probe = next(((t, rows[0], c) for t, rows, c in appends if rows), None)
+        attempt = 0
+        while True:
+            try:
+                self._http.batch_update(self.key, body)
+                return
+            except (
+                APIError,
+                requests.RequestException,
+                google.auth.exceptions.GoogleAuthError,
+            ) as exc:
+                failure = self._classify(exc, what)
+                if not failure.retryable:
+                    raise failure.error from exc
+                if failure.may_have_applied and probe is not None:
+                    # The batch is atomic: if its first appended row is there, all of it
+                    # landed before the reply was lost, and a retry would duplicate it.
+                    title, row, id_col = probe
+                    if not self._not_landed(title, [[_json_cell(v) for v in row]], id_col):
+                        return
+                if attempt >= self.max_retries:
+                    raise failure.error from exc
+                attempt += 1
+                self._pause(attempt, failure)
+
+    def _sheet_ids(self, titles: Sequence[str]) -> dict[str, int] | None:
+        with self._lock:
+            known = {p.get("title"): p.get("sheetId") for p in self._meta or []}
+        if any(known.get(t) is None for t in titles):
+            return None
+        return {t: int(known[t]) for t in titles}
+
     # -- helpers -----------------------------------------------------------------------------
 
     def tab_titles(self, *, refresh: bool = False) -> list[str]:
@@ -624,6 +701,33 @@ def _new_sheet_id(used: set[int]) -> int:
         candidate = random.randrange(1, 2**31 - 1)
         if candidate not in used:
             return candidate
+
+
+def _cell_data(value: Cell) -> dict[str, Any]:
+    """A cell as batchUpdate CellData: strings as stringValue (text, never a formula)."""
+    v = _json_cell(value)
+    if isinstance(v, bool):
+        return {"userEnteredValue": {"boolValue": v}}
+    if isinstance(v, int | float):
+        return {"userEnteredValue": {"numberValue": v}}
+    if v == "":
+        return {}  # with fields=userEnteredValue this clears the cell
+    return {"userEnteredValue": {"stringValue": str(v)}}
+
+
+def _cell_runs(cells: Sequence[tuple[int, int, Cell]]) -> list[tuple[int, int, list[Cell]]]:
+    """(row, first col, values) runs of neighbouring cells in one row; later values win."""
+    by_pos = {(r, c): v for r, c, v in cells}
+    runs: list[tuple[int, int, list[Cell]]] = []
+    for r, c in sorted(by_pos):
+        if r < 1 or c < 1:
+            raise ValueError(f"cell ({r}, {c}) is outside the sheet; rows/cols are 1-based")
+        last = runs[-1] if runs else None
+        if last and last[0] == r and last[1] + len(last[2]) == c:
+            last[2].append(by_pos[(r, c)])
+        else:
+            runs.append((r, c, [by_pos[(r, c)]]))
+    return runs
 
 
 def _row_runs(cells: Sequence[tuple[int, int, Cell]]) -> list[tuple[str, list[Any]]]:
