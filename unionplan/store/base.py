@@ -92,11 +92,15 @@ class Store(ABC):
         this way, so neither lands without the other. This default runs the primitives in
         one transaction (the local store saves once); Google sends one batchUpdate.
         """
+        reads, writes = self.stats.reads, self.stats.writes
         with self.transaction():
             for title, cells in updates:
                 self.update_cells(title, cells)
             for title, rows, id_col in appends:
                 self.append_rows(title, rows, id_col=id_col)
+        # One transaction is one save (one request where batched): count it once.
+        self.stats.reads, self.stats.writes = reads, writes
+        self.stats.count("write", write=True)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -432,8 +432,13 @@ class GSheetsStore(Store):
         blank row left in the sheet by hand cannot make a new row land in the middle.
         """
         ids = self._sheet_ids([t for t, _ in updates] + [t for t, _, _ in appends])
-        if ids is None:  # a tab we have no sheetId for yet: the plain requests find it
-            super().write(appends=appends, updates=updates)
+        if ids is None:
+            # A tab we have no sheetId for yet (metadata not fetched): the plain requests
+            # address tabs by title. Not atomic, and counted request by request.
+            for title, cells in updates:
+                self.update_cells(title, cells)
+            for title, rows, id_col in appends:
+                self.append_rows(title, rows, id_col=id_col)
             return
         requests_: list[dict[str, Any]] = []
         for title, cells in updates:
