@@ -275,6 +275,16 @@ AUDIT_ACTION = Enum(
     },
 )
 
+# The settings tab's `language`: which language the workbook itself is written in.
+LANGUAGE = Enum(
+    "language",
+    {
+        "zh-Hans": L("简体中文", "簡體中文", "Simplified Chinese", "zh-CN", "zh_CN", "zh"),
+        "zh-Hant": L("繁體中文", "繁體中文", "Traditional Chinese", "zh-TW", "zh_TW", "zh-HK"),
+        "en": L("English", "English", "English", "英文", "英語", "en-US"),
+    },
+)
+
 ENUMS: dict[str, Enum] = {
     e.name: e
     for e in (
@@ -293,6 +303,7 @@ ENUMS: dict[str, Enum] = {
         FUND_SOURCE,
         GENDER,
         AUDIT_ACTION,
+        LANGUAGE,
     )
 }
 

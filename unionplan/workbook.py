@@ -84,7 +84,7 @@ class WorkbookData:
     @property
     def language(self) -> str:
         lang = self.settings.get("language", "")
-        code = schema.match_enum(_LANG_ENUM, lang)
+        code = schema.match_enum(schema.LANGUAGE, lang)
         return code or schema.DEFAULT_LANG
 
     def record(self, key: str, record_id: str) -> dict[str, Any]:
@@ -93,19 +93,6 @@ class WorkbookData:
         if hit.empty:
             raise NotFoundError(f"{key}/{record_id}", key="errors.record_not_found", id=record_id)
         return {k: _py(v) for k, v in hit.iloc[0].items()}
-
-
-_LANG_ENUM = schema.Enum(
-    "language",
-    {
-        "zh-Hans": schema.L("简体中文", "簡體中文", "Simplified Chinese", "zh-CN", "zh_CN", "zh"),
-        "zh-Hant": schema.L(
-            "繁體中文", "繁體中文", "Traditional Chinese", "zh-TW", "zh_TW", "zh-HK"
-        ),
-        "en": schema.L("English", "English", "English", "英文", "英語", "en-US"),
-    },
-)
-schema._LOOKUP.enums["language"] = schema._index(_LANG_ENUM.values)
 
 
 def plan_year(settings: Mapping[str, str]) -> int:
