@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.gen import build  # noqa: E402
-from unionplan.store.base import Store  # noqa: E402
-from unionplan.workbook import Workbook  # noqa: E402
+from unionplan.data.store.base import Store  # noqa: E402
+from unionplan.data.workbook import Workbook  # noqa: E402
 
 
 def _timed(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def run_case(kind: str, n: int) -> dict[str, object]:
     fake = None
     with tempfile.TemporaryDirectory() as tmp:
         if kind == "xlsx":
-            from unionplan.store.xlsx import XlsxStore
+            from unionplan.data.store.xlsx import XlsxStore
 
             path = Path(tmp) / "bench.xlsx"
             seed = XlsxStore(path)
@@ -67,7 +67,7 @@ def run_case(kind: str, n: int) -> dict[str, object]:
                 return XlsxStore(path)
         else:
             from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets
-            from unionplan.store.gsheets import GSheetsStore
+            from unionplan.data.store.gsheets import GSheetsStore
 
             fake = FakeSheets().start()
             key = fake.create_spreadsheet(tabs=grids)

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import gen  # bench/gen.py, found through the path set just above
 
-from unionplan.store.base import Grid
-from unionplan.store.xlsx import XlsxStore
+from unionplan.data.store.base import Grid
+from unionplan.data.store.xlsx import XlsxStore
 
 ACT, AUDIT = "活动", "操作日志"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from unionplan import schema
-from unionplan.store.base import Grid
-from unionplan.workbook import to_cell
+from unionplan.data import schema
+from unionplan.data.store.base import Grid
+from unionplan.data.workbook import to_cell
 
 LANG = "zh-Hans"
 

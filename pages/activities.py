@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from unionplan import activities, i18n, ui
+from unionplan import i18n, ui
+from unionplan.plan import activities
 from unionplan.ui import activities as act_ui
 
 ui.page_header("common.nav.activities")

@@ -7,7 +7,8 @@ import datetime as dt
 import streamlit as st
 from streamlit_calendar import calendar
 
-from unionplan import activities, calendar_view, holidays, i18n, ics, schedule_xlsx, ui
+from unionplan import i18n, ui
+from unionplan.plan import activities, calendar_view, holidays, ics, schedule_xlsx
 from unionplan.ui import activities as act_ui
 
 ui.page_header("common.nav.calendar")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from unionplan import backup, connect, ui
+from unionplan import ui
 from unionplan.errors import UnionplanError
+from unionplan.ops import backup, connect
 from unionplan.ui.connection import google_connect
 
 ui.page_header("common.nav.data")

@@ -1,6 +1,6 @@
 """目标与进度: every target of the plan with its status on the selected quarter or half-year,
 the charts leaders read, the unit assessment, and the forms to record progress and edit
-targets. Layout only: the computation is `unionplan.targets.evaluate`."""
+targets. Layout only: the computation is `unionplan.goals.targets.evaluate`."""
 
 from __future__ import annotations
 

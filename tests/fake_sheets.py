@@ -1280,7 +1280,7 @@ def gsheets_store(fake_sheets: FakeSheets, monkeypatch: pytest.MonkeyPatch) -> A
     Backoff sleeps are recorded, not slept (``store._sleep.delays``); the key is
     ``store.key`` and the fake is ``fake_sheets``.
     """
-    from unionplan.store.gsheets import EMULATOR_ENV, GSheetsStore
+    from unionplan.data.store.gsheets import EMULATOR_ENV, GSheetsStore
 
     key = fake_sheets.create_spreadsheet(title="unionplan test")
     monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)

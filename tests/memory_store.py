@@ -6,8 +6,8 @@ import copy
 import itertools
 from collections.abc import Sequence
 
+from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.errors import NotFoundError
-from unionplan.store.base import Cell, Grid, Store
 
 _SERIAL = itertools.count(1)
 

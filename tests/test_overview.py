@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
-from unionplan import overview, schema, targets
-from unionplan.parse import PlanDate
-from unionplan.workbook import WorkbookData, parse_workbook
+from unionplan import overview
+from unionplan.data import schema
+from unionplan.data.parse import PlanDate
+from unionplan.data.workbook import WorkbookData, parse_workbook
+from unionplan.goals import targets
 
 TODAY = dt.date(2026, 5, 15)
 LANG = "zh-Hans"

@@ -1,5 +1,5 @@
-"""`python -m unionplan …`: the command line (see unionplan.cli)."""
+"""`python -m unionplan …`: the command line (see unionplan.ops.cli)."""
 
-from unionplan.cli import main
+from unionplan.ops.cli import main
 
 raise SystemExit(main())

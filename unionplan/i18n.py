@@ -14,8 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from unionplan.parse import PlanDate
-from unionplan.schema import DEFAULT_LANG, LANGS
+from unionplan.data.parse import PlanDate
+from unionplan.data.schema import DEFAULT_LANG, LANGS
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 LANG_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}

@@ -1,8 +1,8 @@
 """The quarter at a glance for the home page: target status counts, the next 30 days'
 activities and deadlines, aid paid this year and the number of data issues.
 
-Plain pandas, no Streamlit. Target statuses come from `unionplan.targets.evaluate` and
-activity occurrences from `unionplan.activities.expand`, so the overview can never
+Plain pandas, no Streamlit. Target statuses come from `unionplan.goals.targets.evaluate` and
+activity occurrences from `unionplan.plan.activities.expand`, so the overview can never
 disagree with the targets and activities pages.
 """
 
@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from unionplan import activities, i18n, schema, targets
-from unionplan.parse import PlanDate
-from unionplan.workbook import WorkbookData
+from unionplan import i18n
+from unionplan.data import schema
+from unionplan.data.parse import PlanDate
+from unionplan.data.workbook import WorkbookData
+from unionplan.goals import targets
+from unionplan.plan import activities
 
 HORIZON_DAYS = 30
 # Order in which statuses are shown; the first three are the ones a leader acts on.

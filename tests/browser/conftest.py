@@ -131,7 +131,7 @@ def stop_app(server: AppServer) -> None:
 
 
 def demo_workbook(path: Path) -> Path:
-    from unionplan import demo
+    from unionplan.ops import demo
 
     demo.create_demo(path, year=dt.date.today().year)
     return path

@@ -15,11 +15,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from unionplan import i18n
-from unionplan.config import ENV_WORKBOOK
+from unionplan.data.parse import PlanDate
+from unionplan.data.store.xlsx import XlsxStore
+from unionplan.data.workbook import Workbook
 from unionplan.errors import BackendUnavailableError
-from unionplan.parse import PlanDate
-from unionplan.store.xlsx import XlsxStore
-from unionplan.workbook import Workbook
+from unionplan.ops.config import ENV_WORKBOOK
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -12,10 +12,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401 - pytest fixture
-from unionplan import i18n, schema
-from unionplan.config import ENV_WORKBOOK
-from unionplan.store.gsheets import EMULATOR_ENV
-from unionplan.store.xlsx import XlsxStore
+from unionplan import i18n
+from unionplan.data import schema
+from unionplan.data.store.gsheets import EMULATOR_ENV
+from unionplan.data.store.xlsx import XlsxStore
+from unionplan.ops.config import ENV_WORKBOOK
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120

@@ -11,11 +11,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from unionplan import demo, i18n, ui
-from unionplan.config import ENV_WORKBOOK, Location
+from unionplan import i18n, ui
+from unionplan.data.schema import LANGS
+from unionplan.data.workbook import Workbook
 from unionplan.errors import BackendUnavailableError
-from unionplan.schema import LANGS
-from unionplan.workbook import Workbook
+from unionplan.ops import demo
+from unionplan.ops.config import ENV_WORKBOOK, Location
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -138,7 +139,7 @@ def test_demo_banner_and_start_empty(demo_workbook: Path) -> None:
     assert not _problems(at)
     assert any(s.value == i18n.t("common.demo.emptied", "zh-Hans") for s in at.success)
     assert not any("演示数据" in m.value for m in at.get("markdown"))
-    from unionplan.store.xlsx import XlsxStore
+    from unionplan.data.store.xlsx import XlsxStore
 
     data = Workbook(XlsxStore(str(demo_workbook))).load(fresh=True)
     assert data.df("activities").empty and data.df("targets").empty

@@ -13,9 +13,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from unionplan import i18n
-from unionplan.config import ENV_WORKBOOK
-from unionplan.store.xlsx import XlsxStore
-from unionplan.workbook import Workbook, WorkbookData
+from unionplan.data.store.xlsx import XlsxStore
+from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.ops.config import ENV_WORKBOOK
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

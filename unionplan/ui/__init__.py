@@ -15,10 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from unionplan import i18n
-from unionplan.config import Location, open_store, resolve_location
+from unionplan.data.schema import DEFAULT_LANG, LANGS
+from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
-from unionplan.schema import DEFAULT_LANG, LANGS
-from unionplan.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
+from unionplan.ops.config import Location, open_store, resolve_location
 
 T = TypeVar("T")
 
@@ -62,7 +62,7 @@ def _first_run(loc: Location) -> None:
     if loc.kind != "xlsx" or loc.source != "default" or path.exists():
         return
     try:
-        from unionplan import demo
+        from unionplan.ops import demo
     except ImportError:
         return  # no demo module: ensure_tabs() below creates an empty workbook
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,7 +253,7 @@ def page_header(title_key: str, caption: str | None = None) -> None:
 def demo_banner() -> None:
     """Say plainly that the workbook holds demo data, and offer an empty one instead."""
     try:
-        from unionplan.demo import is_demo, start_empty
+        from unionplan.ops.demo import is_demo, start_empty
     except ImportError:
         return
     try:

@@ -3,7 +3,7 @@ add/edit form (keeps what was typed when a write fails, shows a conflict side by
 and the quick actions on one activity.
 
 Only layout and session state live here; checking, change sets and figures come from
-`unionplan.activities`.
+`unionplan.plan.activities`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from unionplan import activities, i18n, recurrence
+from unionplan import i18n
+from unionplan.data.parse import PlanDate
+from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE, Enum
+from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
-from unionplan.parse import PlanDate
-from unionplan.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE, Enum
+from unionplan.plan import activities, recurrence
 from unionplan.ui import clear_cache, data, lang, show_error, t, user, workbook, write
-from unionplan.workbook import WorkbookData
 
 TABLE = "activities"
 

@@ -1,7 +1,7 @@
 """The data page's "connect a Google Sheet" steps: paste the URL, give the key, test, use
 the sheet for the session or for good, and copy the local workbook into it.
 
-Every check and every failure message comes from `unionplan.connect`; this module only
+Every check and every failure message comes from `unionplan.ops.connect`; this module only
 lays out the widgets and keeps the last successful test in the session.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from unionplan import connect
-from unionplan.config import Location, open_store, resolve_location
 from unionplan.errors import UnionplanError
+from unionplan.ops import connect
+from unionplan.ops.config import Location, open_store, resolve_location
 from unionplan.ui import clear_cache, flash, lang, location, show_error, t
 
 _CHECK = "_gs_check"  # (ConnectionCheck, ServiceAccount | None) of the last good test

@@ -2,8 +2,9 @@
 target's detail, the unit assessment with drill-down, and the progress and target forms.
 
 Only layout and session state live here; statuses, roll-ups and checks come from
-`unionplan.targets` and `unionplan.assessment`, figures from `unionplan.charts`. Forms
-keep what was typed when a write fails and show a conflict side by side.
+`unionplan.goals.targets` and `unionplan.goals.assessment`, figures from
+`unionplan.goals.charts`. Forms keep what was typed when a write fails and show a
+conflict side by side.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from unionplan import assessment, charts, i18n
-from unionplan import targets as tg
-from unionplan.activities import changes
-from unionplan.errors import ConflictError
-from unionplan.parse import PlanDate
-from unionplan.schema import (
+from unionplan import i18n
+from unionplan.data.parse import PlanDate
+from unionplan.data.schema import (
     ACTIVITY_CATEGORY,
     COUNT_SOURCE,
     DIRECTION,
@@ -31,8 +29,12 @@ from unionplan.schema import (
     TARGETS,
     Enum,
 )
+from unionplan.data.workbook import WorkbookData
+from unionplan.errors import ConflictError
+from unionplan.goals import assessment, charts
+from unionplan.goals import targets as tg
+from unionplan.plan.activities import changes
 from unionplan.ui import clear_cache, lang, t, user, workbook, write
-from unionplan.workbook import WorkbookData
 
 PERIOD_KEY = "targets_period"
 CHART_CONFIG = {"displaylogo": False, "responsive": True}

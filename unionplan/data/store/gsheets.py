@@ -1,0 +1,766 @@
+"""The Google Sheets store: one spreadsheet, one tab per table, through gspread's HTTP client.
+
+Every call is a small, counted number of Sheets v4 requests (see `GSheetsStore`), retried a
+bounded number of times on 429/5xx/timeouts, and mapped onto `unionplan.errors`. Setting
+``UNIONPLAN_SHEETS_EMULATOR_HOST=host:port`` sends every request to a local fake instead of
+Google (anonymous), the way Google's own ``*_EMULATOR_HOST`` variables work.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import math
+import numbers
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import google.auth.exceptions
+import gspread
+import requests
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+from gspread.utils import absolute_range_name, rowcol_to_a1
+
+from unionplan.errors import (
+    BackendUnavailableError,
+    ConfigError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    UnionplanError,
+)
+from unionplan.data.store.base import Cell, Grid, Store
+
+EMULATOR_ENV = "UNIONPLAN_SHEETS_EMULATOR_HOST"
+SHEETS_ORIGIN = "https://sheets.googleapis.com"
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+SPREADSHEET_URL = "https://docs.google.com/spreadsheets/d/{key}"
+
+_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+
+T = TypeVar("T")
+
+
+def spreadsheet_key(spreadsheet: str) -> str:
+    """The key of a spreadsheet given as a key or as any docs.google.com URL of it."""
+    text = (spreadsheet or "").strip()
+    match = _URL_KEY.search(text)
+    if match:
+        return match.group(1)
+    if _BARE_KEY.match(text):
+        return text
+    raise ConfigError(
+        f"Not a Google Sheets URL or key: {text!r}. Expected "
+        "https://docs.google.com/spreadsheets/d/<KEY>/… or the <KEY> itself.",
+        value=text,
+    )
+
+
+class EmulatorSession(requests.Session):
+    """A session that sends Sheets API requests to ``http://host:port`` instead of Google.
+
+    Only the origin changes, so the path and query gspread builds reach the fake unchanged.
+    """
+
+    def __init__(self, host: str) -> None:
+        super().__init__()
+        host = host.strip().removeprefix("http://").rstrip("/")
+        if not host:
+            raise ConfigError(f"{EMULATOR_ENV} is set but empty; expected host:port.")
+        self.base = f"http://{host}"
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(url, str) and url.startswith(SHEETS_ORIGIN):
+            url = self.base + url[len(SHEETS_ORIGIN) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+def _request_kind(method: str, url: str) -> str:
+    """A short name for a Sheets request, for RequestStats.by_kind."""
+    path = url.split("?", 1)[0]
+    if path.endswith(":append"):
+        return "values.append"
+    if path.endswith("/values:batchGet"):
+        return "values.batchGet"
+    if path.endswith("/values:batchUpdate"):
+        return "values.batchUpdate"
+    if path.endswith(":batchUpdate"):
+        return "spreadsheets.batchUpdate"
+    if path.endswith(":clear"):
+        return "values.clear"
+    if "/values/" in path:
+        return "values.get" if method.upper() == "GET" else "values.update"
+    return "spreadsheets.get" if method.upper() == "GET" else f"other.{method.lower()}"
+
+
+class _CountingHTTPClient(HTTPClient):
+    """gspread's HTTP client, counting each request before it is sent (failed ones too).
+
+    Counting here rather than in the session works for any session: the emulator one, a
+    test's, or google-auth's AuthorizedSession (whose token refreshes are not Sheets calls).
+    """
+
+    on_request: Callable[[str, str], None] | None = None
+
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
+        if self.on_request is not None:
+            self.on_request(method, endpoint)
+        return super().request(method, endpoint, *args, **kwargs)
+
+
+@dataclass
+class _Failure:
+    """What one failed request means: retry it?  could it have been applied by Google?"""
+
+    retryable: bool
+    may_have_applied: bool
+    error: UnionplanError
+    retry_after: float | None = None
+
+
+def _load_service_account(credentials: Mapping[str, Any] | str | os.PathLike[str]) -> dict:
+    """The service-account JSON as a dict, from a mapping (secrets) or a key-file path."""
+    if isinstance(credentials, Mapping):
+        info = {str(k): v for k, v in credentials.items()}
+    else:
+        path = Path(credentials)
+        try:
+            info = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(
+                f"Service-account key file not found: {path}", path=str(path)
+            ) from exc
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"Service-account key file {path} is not readable JSON: {exc}", path=str(path)
+            ) from exc
+        if not isinstance(info, dict):
+            raise ConfigError(f"Service-account key file {path} is not a JSON object.")
+    key = info.get("private_key")
+    if isinstance(key, str) and "\\n" in key:
+        # A key pasted into secrets.toml with single-line quotes keeps literal "\n"s.
+        info["private_key"] = key.replace("\\n", "\n")
+    return info
+
+
+def _json_cell(value: Cell) -> Any:
+    """A cell as JSON for a RAW write: text stays text (even "=1+1"), None clears."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing
+        return ""
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value) if math.isfinite(value) else ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _append_anchor_row(grid: Grid) -> int:
+    """The row to give Sheets as the append table_range so rows land after the last data.
+
+    Sheets appends after the *table* that starts at the given cell, and a blank row ends a
+    table; hand-edited sheets have blank rows, so "A1" would put new rows into the first
+    gap. Anchoring at the first row of the last block (whose column A is filled) makes the
+    append land after the last block, and stays right if others appended since we read.
+    """
+    last = max((i for i, row in enumerate(grid) if any(not _blank(v) for v in row)), default=-1)
+    if last < 0:
+        return 1
+    start = last
+    while start > 0 and any(not _blank(v) for v in grid[start - 1]):
+        start -= 1
+    for i in range(start, last + 1):
+        if grid[i] and not _blank(grid[i][0]):
+            return i + 1
+    return 1
+
+
+class GSheetsStore(Store):
+    """A `Store` on one Google spreadsheet, via gspread 6's HTTP client.
+
+    Requests per operation when nothing fails:
+      - first ``read_all``: spreadsheets.get (tab titles, cached) + values:batchGet = 2;
+        later ``read_all``: 1 (values:batchGet over every tab);
+      - ``read_tab``: 1 values.get;
+      - ``create_tabs``: 1 spreadsheets:batchUpdate (addSheet + updateCells for headers),
+        plus the metadata read if not cached yet; the reply updates the cached metadata;
+      - ``append_rows``: 1 values:append;
+      - ``update_cells``: 1 values:batchUpdate.
+    """
+
+    kind = "gsheets"
+
+    def __init__(
+        self,
+        spreadsheet: str | None = None,
+        credentials: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+        *,
+        # With these defaults a dead connection gives up after about a minute (5 tries of
+        # 10 s plus ~7.5 s of backoff): long enough for a blip, short enough that a cadre
+        # at the form is told, with what they typed still there.
+        timeout: float = 10.0,
+        max_retries: int = 4,
+        session: requests.Session | None = None,
+        emulator_host: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        """Open ``spreadsheet`` (a key or URL).
+
+        ``credentials`` is a service-account info mapping (secrets ``[connections.gsheets]``,
+        which may also carry ``spreadsheet``) or a key-file path. With ``session`` or
+        ``emulator_host`` the requests go out unauthenticated through that session and the
+        credentials only name the account for error messages.
+        """
+        super().__init__()
+        info = _load_service_account(credentials) if credentials is not None else None
+        if spreadsheet is None and info is not None:
+            spreadsheet = info.get("spreadsheet")
+        if not spreadsheet:
+            raise ConfigError("No spreadsheet URL or key configured.")
+        self.key = spreadsheet_key(str(spreadsheet))
+        self._email: str | None = (info or {}).get("client_email") or None
+        self.timeout = timeout
+        self.max_retries = max(0, int(max_retries))
+        self._sleep = sleep
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._rng = rng
+
+        if session is None and emulator_host:
+            session = EmulatorSession(emulator_host)
+        if session is None:
+            session = self._authorized_session(info, timeout)
+        client = gspread.Client(auth=None, session=session, http_client=_CountingHTTPClient)
+        http = client.http_client
+        assert isinstance(http, _CountingHTTPClient)
+        http.on_request = self._count
+        http.set_timeout(timeout)
+        self._client = client
+        self._http: _CountingHTTPClient = http
+
+        self._lock = threading.Lock()
+        self._meta: list[dict[str, Any]] | None = None  # sheets[].properties, in tab order
+        self._anchor: dict[str, int] = {}  # title -> append table_range row, from last read
+
+    @classmethod
+    def connect(
+        cls,
+        spreadsheet: str | None = None,
+        credentials: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> GSheetsStore:
+        """The store the app uses: honours ``UNIONPLAN_SHEETS_EMULATOR_HOST=host:port``.
+
+        With the variable set, no credentials are needed and every request to
+        https://sheets.googleapis.com goes to http://host:port instead, anonymously.
+        """
+        env = os.environ if environ is None else environ
+        host = env.get(EMULATOR_ENV, "").strip()
+        if host:
+            return cls(spreadsheet, credentials, emulator_host=host, **options)
+        if credentials is None:
+            raise ConfigError(
+                "Google Sheets needs service-account credentials "
+                "(secrets [connections.gsheets]) or " + EMULATOR_ENV + "."
+            )
+        return cls(spreadsheet, credentials, **options)
+
+    @classmethod
+    def from_config(
+        cls,
+        spreadsheet: str | None,
+        *,
+        credentials: Mapping[str, Any] | None = None,
+        keyfile: str | os.PathLike[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> GSheetsStore:
+        """`connect` for `unionplan.ops.config`: secrets fields, else a key file, else none.
+
+        ``credentials`` may hold only ``spreadsheet`` (no key fields): then ``keyfile``.
+        """
+        has_key = credentials is not None and (
+            "private_key" in credentials or "client_email" in credentials
+        )
+        creds: Mapping[str, Any] | str | os.PathLike[str] | None = (
+            credentials if has_key else keyfile
+        )
+        return cls.connect(spreadsheet, creds, environ=environ, **options)
+
+    @staticmethod
+    def _authorized_session(info: dict | None, timeout: float) -> requests.Session:
+        if info is None:
+            raise ConfigError("Google Sheets needs service-account credentials.")
+        from google.auth.transport.requests import AuthorizedSession
+        from google.oauth2 import service_account
+
+        try:
+            creds = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"The service-account credentials are malformed: {exc}") from exc
+        # refresh_timeout bounds the token request too, not only the Sheets calls.
+        return AuthorizedSession(creds, refresh_timeout=timeout)
+
+    # -- Store interface -------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return SPREADSHEET_URL.format(key=self.key)
+
+    def service_account_email(self) -> str | None:
+        return self._email
+
+    def read_all(self) -> dict[str, Grid]:
+        titles = self.tab_titles()
+        try:
+            return self._batch_get(titles)
+        except NotFoundError as exc:
+            if exc.params.get("missing") != "tab":
+                raise
+            # A tab was renamed or deleted in the sheet since the metadata was cached.
+            return self._batch_get(self.tab_titles(refresh=True))
+
+    def read_tab(self, title: str) -> Grid:
+        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        reply = self._retrying(
+            lambda: self._http.values_get(self.key, absolute_range_name(title), params=params),
+            what=f"reading tab {title!r}",
+        )
+        grid = [list(row) for row in reply.get("values", [])]
+        self._anchor[title] = _append_anchor_row(grid)
+        return grid
+
+    def create_tabs(self, tabs: dict[str, list[str]]) -> None:
+        for attempt in range(2):
+            existing = self.tab_titles(refresh=attempt > 0)
+            missing = {t: h for t, h in tabs.items() if t not in existing}
+            if not missing:
+                return
+            try:
+                self._add_tabs(missing)
+                return
+            except UnionplanError as exc:
+                # A tab of that name appeared meanwhile (another user, or our own earlier
+                # attempt that timed out but landed): re-read the tabs and try the rest.
+                cause = exc.__cause__
+                if attempt or not (isinstance(cause, APIError) and "already exists" in str(cause)):
+                    raise
+
+    def append_rows(self, title: str, rows: Sequence[Sequence[Cell]], *, id_col: int) -> None:
+        pending = [[_json_cell(v) for v in row] for row in rows]
+        if not pending:
+            return
+        worksheet = self._worksheet(title)
+        anchor = f"A{self._anchor.get(title, 1)}"
+        attempt = 0
+        while True:
+            try:
+                worksheet.append_rows(
+                    pending,
+                    value_input_option="RAW",  # text such as "=1+1" stays text
+                    insert_data_option="INSERT_ROWS",
+                    table_range=anchor,
+                )
+                return
+            except (
+                APIError,
+                requests.RequestException,
+                google.auth.exceptions.GoogleAuthError,
+            ) as exc:
+                failure = self._classify(exc, f"appending to {title!r}")
+                if not failure.retryable:
+                    raise failure.error from exc
+                if failure.may_have_applied:
+                    # Google may have applied the append before the reply was lost: drop
+                    # the rows whose id already landed so a retry never duplicates one.
+                    pending = self._not_landed(title, pending, id_col)
+                    if not pending:
+                        return
+                if attempt >= self.max_retries:
+                    raise failure.error from exc
+                attempt += 1
+                self._pause(attempt, failure)
+
+    def update_cells(self, title: str, cells: Sequence[tuple[int, int, Cell]]) -> None:
+        data = [
+            {"range": absolute_range_name(title, rng), "values": [values]}
+            for rng, values in _row_runs(cells)
+        ]
+        if not data:
+            return
+        body = {"valueInputOption": "RAW", "data": data}
+        self._retrying(
+            lambda: self._http.values_batch_update(self.key, body=body),
+            what=f"updating tab {title!r}",
+        )
+
+    def write(
+        self,
+        *,
+        appends: Sequence[tuple[str, Sequence[Sequence[Cell]], int]] = (),
+        updates: Sequence[tuple[str, Sequence[tuple[int, int, Cell]]]] = (),
+    ) -> None:
+        """Updates and appends in ONE spreadsheets:batchUpdate, which Google applies
+        atomically: a record's row and its audit row land together or not at all.
+
+        updateCells/appendCells with ``userEnteredValue.stringValue`` store text as text
+        (never a formula), like RAW. appendCells adds after the last row with data, so a
+        blank row left in the sheet by hand cannot make a new row land in the middle.
+        """
+        ids = self._sheet_ids([t for t, _ in updates] + [t for t, _, _ in appends])
+        if ids is None:
+            # A tab we have no sheetId for yet (metadata not fetched): the plain requests
+            # address tabs by title. Not atomic, and counted request by request.
+            for title, cells in updates:
+                self.update_cells(title, cells)
+            for title, rows, id_col in appends:
+                self.append_rows(title, rows, id_col=id_col)
+            return
+        requests_: list[dict[str, Any]] = []
+        for title, cells in updates:
+            for row, col, values in _cell_runs(cells):
+                start = {"sheetId": ids[title], "rowIndex": row - 1, "columnIndex": col - 1}
+                requests_.append(
+                    {
+                        "updateCells": {
+                            "start": start,
+                            "rows": [{"values": [_cell_data(v) for v in values]}],
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                )
+        for title, rows, _ in appends:
+            if rows:
+                requests_.append(
+                    {
+                        "appendCells": {
+                            "sheetId": ids[title],
+                            "rows": [{"values": [_cell_data(v) for v in r]} for r in rows],
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                )
+        if not requests_:
+            return
+        body = {"requests": requests_}
+        what = "saving to " + ", ".join(dict.fromkeys(t for t, *_ in [*updates, *appends]))
+        probe = next(((t, rows[0], c) for t, rows, c in appends if rows), None)
+        attempt = 0
+        while True:
+            try:
+                self._http.batch_update(self.key, body)
+                return
+            except (
+                APIError,
+                requests.RequestException,
+                google.auth.exceptions.GoogleAuthError,
+            ) as exc:
+                failure = self._classify(exc, what)
+                if not failure.retryable:
+                    raise failure.error from exc
+                if failure.may_have_applied and probe is not None:
+                    # The batch is atomic: if its first appended row is there, all of it
+                    # landed before the reply was lost, and a retry would duplicate it.
+                    title, row, id_col = probe
+                    if not self._not_landed(title, [[_json_cell(v) for v in row]], id_col):
+                        return
+                if attempt >= self.max_retries:
+                    raise failure.error from exc
+                attempt += 1
+                self._pause(attempt, failure)
+
+    def _sheet_ids(self, titles: Sequence[str]) -> dict[str, int] | None:
+        with self._lock:
+            known = {p.get("title"): p.get("sheetId") for p in self._meta or []}
+        if any(known.get(t) is None for t in titles):
+            return None
+        return {t: int(known[t]) for t in titles}
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def tab_titles(self, *, refresh: bool = False) -> list[str]:
+        """Grid tab titles in order, from metadata fetched once (or again when ``refresh``).
+
+        Chart and data-source sheets are left out: they have no cells to read.
+        """
+        with self._lock:
+            if self._meta is None or refresh:
+                # Only the tab properties: the full metadata (theme, formats) is many kB.
+                params = {"includeGridData": "false", "fields": "sheets.properties"}
+                meta = self._retrying(
+                    lambda: self._http.fetch_sheet_metadata(self.key, params=dict(params)),
+                    what="opening the spreadsheet",
+                )
+                self._meta = [s["properties"] for s in meta.get("sheets", [])]
+            return [p["title"] for p in self._meta if p.get("sheetType", "GRID") == "GRID"]
+
+    def _batch_get(self, titles: list[str]) -> dict[str, Grid]:
+        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        ranges = [absolute_range_name(t) for t in titles]
+        reply = self._retrying(
+            lambda: self._http.values_batch_get(self.key, ranges, params=dict(params)),
+            what="reading the spreadsheet",
+        )
+        value_ranges = reply.get("valueRanges", [])
+        out: dict[str, Grid] = {}
+        for title, vr in zip(titles, value_ranges, strict=False):
+            grid = [list(row) for row in vr.get("values", [])]
+            out[title] = grid
+            self._anchor[title] = _append_anchor_row(grid)
+        return out
+
+    def _add_tabs(self, missing: dict[str, list[str]]) -> None:
+        with self._lock:
+            used = {int(p.get("sheetId", 0)) for p in self._meta or []}
+        requests_: list[dict[str, Any]] = []
+        for title, header in missing.items():
+            sheet_id = _new_sheet_id(used)
+            used.add(sheet_id)
+            grid = {"rowCount": 1000, "columnCount": max(26, len(header)), "frozenRowCount": 1}
+            props = {"sheetId": sheet_id, "title": title, "gridProperties": grid}
+            requests_.append({"addSheet": {"properties": props}})
+            if header:
+                # Same request as the addSheet, so a tab never exists without its header.
+                cells = [{"userEnteredValue": {"stringValue": str(h)}} for h in header]
+                start = {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}
+                requests_.append(
+                    {
+                        "updateCells": {
+                            "start": start,
+                            "rows": [{"values": cells}],
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                )
+        reply = self._retrying(
+            lambda: self._http.batch_update(self.key, {"requests": requests_}),
+            what="creating tabs " + ", ".join(missing),
+        )
+        added = [r["addSheet"]["properties"] for r in reply.get("replies", []) if "addSheet" in r]
+        with self._lock:
+            if self._meta is not None:
+                self._meta.extend(added)
+                self._meta.sort(key=lambda p: p.get("index", 0))
+        for props in added:
+            self._anchor[props["title"]] = 1
+
+    def _worksheet(self, title: str) -> gspread.Worksheet:
+        """A gspread Worksheet for ``title`` without a metadata request.
+
+        gspread's Worksheet only needs the title, the spreadsheet id and the HTTP client for
+        append_rows; the Spreadsheet object is not touched, so none is built (building one
+        costs a metadata request).
+        """
+        props: dict[str, Any] | None = None
+        with self._lock:
+            for p in self._meta or []:
+                if p.get("title") == title:
+                    props = copy.deepcopy(p)
+        if props is None:
+            props = {"title": title, "sheetId": -1, "index": -1}
+        props.setdefault("gridProperties", {}).setdefault("rowCount", 0)
+        return gspread.Worksheet(None, props, self.key, self._http)  # type: ignore[arg-type]
+
+    def _not_landed(self, title: str, rows: list[list[Any]], id_col: int) -> list[list[Any]]:
+        """The rows whose id is not yet in the tab's id column (one read)."""
+        col = rowcol_to_a1(1, id_col).rstrip("1")
+        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        rng = absolute_range_name(title, f"{col}:{col}")
+        reply = self._retrying(
+            lambda: self._http.values_get(self.key, rng, params=params),
+            what=f"checking which rows reached {title!r}",
+        )
+        landed = {str(r[0]) for r in reply.get("values", []) if r and not _blank(r[0])}
+        idx = id_col - 1
+        return [
+            row for row in rows if not (len(row) > idx and str(row[idx]) in landed and row[idx])
+        ]
+
+    def _retrying(self, call: Callable[[], T], *, what: str) -> T:
+        """Run one request, retrying 429/5xx/timeouts with capped, jittered backoff."""
+        attempt = 0
+        while True:
+            try:
+                return call()
+            except (
+                APIError,
+                requests.RequestException,
+                google.auth.exceptions.GoogleAuthError,
+            ) as exc:
+                failure = self._classify(exc, what)
+                if not failure.retryable or attempt >= self.max_retries:
+                    raise failure.error from exc
+                attempt += 1
+                self._pause(attempt, failure)
+
+    def _pause(self, attempt: int, failure: _Failure) -> None:
+        self.stats.retries += 1
+        delay = min(self._backoff_cap, self._backoff_base * 2 ** (attempt - 1))
+        # "Equal jitter": never less than half the step, so a quota minute can pass.
+        delay = delay / 2 + self._rng() * delay / 2
+        if failure.retry_after is not None:
+            delay = max(delay, min(self._backoff_cap, failure.retry_after))
+        self._sleep(delay)
+
+    def _count(self, method: str, url: str) -> None:
+        self.stats.count(_request_kind(method, url), write=method.upper() != "GET")
+
+    def _classify(self, exc: BaseException, what: str) -> _Failure:
+        """Map a gspread/requests/google-auth exception to a retry decision and our error."""
+        where = self.location
+        if isinstance(exc, APIError):
+            return self._classify_api_error(exc, what)
+        if isinstance(exc, requests.ConnectTimeout):
+            msg = f"Google Sheets could not be reached while {what} (connect timeout)."
+            return _Failure(True, False, BackendUnavailableError(msg, url=where))
+        if isinstance(exc, requests.Timeout):
+            msg = f"Google Sheets did not answer within {self.timeout:g} s while {what}."
+            return _Failure(True, True, BackendUnavailableError(msg, url=where))
+        if isinstance(exc, requests.RequestException):
+            # The connection broke: the request may or may not have been applied.
+            msg = f"The connection to Google Sheets failed while {what}: {exc}"
+            return _Failure(True, True, BackendUnavailableError(msg, url=where))
+        if isinstance(exc, google.auth.exceptions.RefreshError):
+            retry = bool(getattr(exc, "retryable", False))
+            msg = f"Google rejected the service-account credentials: {exc}"
+            err: UnionplanError = BackendUnavailableError(msg) if retry else ConfigError(msg)
+            return _Failure(retry, False, err)
+        # TransportError and other google-auth trouble fetching a token: nothing was sent.
+        msg = f"Could not get a Google access token while {what}: {exc}"
+        return _Failure(True, False, BackendUnavailableError(msg, url=where))
+
+    def _classify_api_error(self, exc: APIError, what: str) -> _Failure:
+        # A 502 from Google's front end is an HTML page: gspread then reports code -1, so the
+        # HTTP status of the response is what counts.
+        response = getattr(exc, "response", None)
+        status = getattr(response, "status_code", None) or int(exc.code or 0)
+        error = exc.error if isinstance(exc.error, Mapping) else {}
+        google_status = str(error.get("status", ""))
+        message = str(error.get("message", "")) if exc.code != -1 else f"HTTP {status}"
+        where = self.location
+        retry_after = _retry_after(response)
+        if status == 429:
+            msg = f"Google Sheets quota exceeded while {what} (429 {google_status}): {message}"
+            return _Failure(True, False, QuotaExceededError(msg, url=where), retry_after)
+        if status >= 500 or status == 408:
+            msg = f"Google Sheets failed while {what} (HTTP {status}): {message}"
+            return _Failure(True, True, BackendUnavailableError(msg, url=where), retry_after)
+        if status == 403:
+            if "has not been used" in message or "is disabled" in message:
+                msg = f"The Google Sheets API is not enabled for this project: {message}"
+                return _Failure(False, False, ConfigError(msg, url=where))
+            email = self._email or "the app's service account"
+            msg = (
+                f"No access to {where}: share the spreadsheet with {email} as an editor "
+                f"(Google said: {message})."
+            )
+            return _Failure(False, False, PermissionDeniedError(msg, email=email, url=where))
+        if status == 404:
+            msg = f"Spreadsheet not found while {what}: check the URL/key ({where})."
+            return _Failure(False, False, NotFoundError(msg, url=where, missing="spreadsheet"))
+        if status == 401:
+            msg = f"Google rejected the credentials (401 {google_status}): {message}"
+            return _Failure(False, False, ConfigError(msg, url=where))
+        if status == 400 and "Unable to parse range" in message:
+            msg = f"A tab is missing in {where} while {what}: {message}"
+            return _Failure(False, False, NotFoundError(msg, url=where, missing="tab"))
+        msg = f"Google Sheets refused a request while {what} (HTTP {status}): {message}"
+        return _Failure(False, False, UnionplanError(msg, url=where))
+
+
+def _retry_after(response: Any) -> float | None:
+    value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _new_sheet_id(used: set[int]) -> int:
+    """A fresh sheetId: chosen by us so updateCells can refer to it in the same batch."""
+    while True:
+        candidate = random.randrange(1, 2**31 - 1)
+        if candidate not in used:
+            return candidate
+
+
+def _cell_data(value: Cell) -> dict[str, Any]:
+    """A cell as batchUpdate CellData: strings as stringValue (text, never a formula)."""
+    v = _json_cell(value)
+    if isinstance(v, bool):
+        return {"userEnteredValue": {"boolValue": v}}
+    if isinstance(v, int | float):
+        return {"userEnteredValue": {"numberValue": v}}
+    if v == "":
+        return {}  # with fields=userEnteredValue this clears the cell
+    return {"userEnteredValue": {"stringValue": str(v)}}
+
+
+def _cell_runs(cells: Sequence[tuple[int, int, Cell]]) -> list[tuple[int, int, list[Cell]]]:
+    """(row, first col, values) runs of neighbouring cells in one row; later values win."""
+    by_pos = {(r, c): v for r, c, v in cells}
+    runs: list[tuple[int, int, list[Cell]]] = []
+    for r, c in sorted(by_pos):
+        if r < 1 or c < 1:
+            raise ValueError(f"cell ({r}, {c}) is outside the sheet; rows/cols are 1-based")
+        last = runs[-1] if runs else None
+        if last and last[0] == r and last[1] + len(last[2]) == c:
+            last[2].append(by_pos[(r, c)])
+        else:
+            runs.append((r, c, [by_pos[(r, c)]]))
+    return runs
+
+
+def _row_runs(cells: Sequence[tuple[int, int, Cell]]) -> list[tuple[str, list[Any]]]:
+    """Group (row, col, value) cells into A1 ranges of contiguous cells in one row."""
+    by_pos: dict[tuple[int, int], Any] = {}
+    for row, col, value in cells:
+        if row < 1 or col < 1:
+            raise ValueError(f"cell ({row}, {col}) is outside the sheet; rows/cols are 1-based")
+        by_pos[(row, col)] = _json_cell(value)  # a later value for the same cell wins
+    runs: list[tuple[str, list[Any]]] = []
+    start: tuple[int, int] | None = None
+    values: list[Any] = []
+    prev: tuple[int, int] | None = None
+    for pos in sorted(by_pos):
+        if prev is not None and pos == (prev[0], prev[1] + 1):
+            values.append(by_pos[pos])
+        else:
+            if start is not None:
+                runs.append((_a1_run(start, len(values)), values))
+            start, values = pos, [by_pos[pos]]
+        prev = pos
+    if start is not None:
+        runs.append((_a1_run(start, len(values)), values))
+    return runs
+
+
+def _a1_run(start: tuple[int, int], length: int) -> str:
+    first = rowcol_to_a1(*start)
+    if length == 1:
+        return first
+    return f"{first}:{rowcol_to_a1(start[0], start[1] + length - 1)}"

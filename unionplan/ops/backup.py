@@ -1,0 +1,104 @@
+"""A backup of the whole workbook as .xlsx bytes, for the data page's download button.
+
+Every tab is copied cell by cell as the store read it, known or not, unknown columns and
+title rows included, so the backup can replace the original. Text that looks like a
+formula ("=SUM(…)", "-3") is stored as text: a backup must never compute anything.
+
+This module writes its own .xlsx with openpyxl instead of going through the xlsx store:
+a backup is a one-shot file in memory, with none of the store's locking or layout rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Mapping
+
+from openpyxl import Workbook as XlsxBook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from unionplan.data.parse import looks_like_formula
+from unionplan.data.store.base import Cell, Grid, Store
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_MAX_TITLE = 31  # Excel's limit; Google allows 100
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _safe_titles(titles: list[str]) -> dict[str, str]:
+    """Excel-valid, unique tab titles for the store's titles (Google allows more)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for title in titles:
+        base = _BAD_TITLE.sub("_", title).strip("'") or "Sheet"
+        base = base[:_MAX_TITLE]
+        name, n = base, 2
+        while name.casefold() in used:
+            suffix = f" ({n})"
+            name = base[: _MAX_TITLE - len(suffix)] + suffix
+            n += 1
+        used.add(name.casefold())
+        out[title] = name
+    return out
+
+
+def _value(raw: Cell) -> Cell:
+    """A value openpyxl can store unchanged in meaning."""
+    if raw is None or isinstance(raw, bool | int):
+        return raw
+    if isinstance(raw, float):
+        return raw if math.isfinite(raw) else None
+    if isinstance(raw, dt.datetime):
+        return raw.replace(tzinfo=None) if raw.tzinfo else raw  # xlsx has no time zones
+    if isinstance(raw, dt.date | dt.time):
+        return raw
+    # Control characters are not allowed in xlsx XML; they cannot be typed in a sheet anyway.
+    return ILLEGAL_CHARACTERS_RE.sub("", str(raw))
+
+
+def export_grids(grids: Mapping[str, Grid]) -> bytes:
+    """Grids (tab title -> rows of cells, in tab order) as the bytes of an .xlsx file."""
+    book = XlsxBook()
+    book.remove(book.active)
+    titles = _safe_titles(list(grids))
+    for title, grid in grids.items():
+        ws = book.create_sheet(titles[title])
+        widths: dict[int, int] = {}
+        for r, row in enumerate(grid, start=1):
+            for c, raw in enumerate(row, start=1):
+                value = _value(raw)
+                if value is None or value == "":
+                    continue
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str) and looks_like_formula(value):
+                    # openpyxl turns any str starting with "=" into a formula; keep it text.
+                    cell.data_type = "s"
+                widths[c] = max(widths.get(c, 0), _display_width(value))
+        for c, w in widths.items():
+            ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, w + 2))
+    if not book.sheetnames:
+        book.create_sheet("Sheet")
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _display_width(value: Cell) -> int:
+    text = str(value)
+    # CJK characters take two columns of width in Excel.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text[:60])
+
+
+def backup_store(store: Store) -> bytes:
+    """The whole workbook behind `store`, read fresh in one request, as .xlsx bytes."""
+    return export_grids(store.read_all())
+
+
+def backup_filename(now: dt.datetime | None = None, name: str = "unionplan") -> str:
+    """'unionplan-backup-20260308-1430.xlsx': sortable, and never the live file's name."""
+    now = now or dt.datetime.now()
+    safe = re.sub(r"[^\w\-]+", "_", name).strip("_") or "unionplan"
+    return f"{safe}-backup-{now:%Y%m%d-%H%M}.xlsx"

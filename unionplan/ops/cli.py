@@ -1,0 +1,262 @@
+"""Command line: check a workbook, copy one between stores, write a demo workbook.
+
+    python -m unionplan check WORKBOOK [--lang zh-Hans|zh-Hant|en]
+    python -m unionplan copy SOURCE DEST
+    python -m unionplan demo PATH [--kind school|township] [--year N] [--force]
+
+WORKBOOK, SOURCE and DEST take the forms UNIONPLAN_WORKBOOK takes: a path to an .xlsx
+file, a Google Sheets URL or a spreadsheet key. Exit status: 0 done, 1 a copy did not
+read back the same, 2 the workbook could not be opened or the command was refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from unionplan import i18n
+from unionplan.data import schema
+from unionplan.data.store.base import Store
+from unionplan.data.workbook import WorkbookData, parse_workbook
+from unionplan.errors import UnionplanError
+from unionplan.ops import demo, transfer
+from unionplan.ops.config import Location, open_store, parse_location, read_secrets, sheet_key
+
+EXIT_OK, EXIT_MISMATCH, EXIT_FAILED = 0, 1, 2
+
+
+def say(key: str, lang: str, /, **params: object) -> str:
+    return i18n.t(key, lang, **params)
+
+
+def error_text(err: UnionplanError, lang: str) -> str:
+    params = {"detail": err.detail, **err.params}
+    return say(err.key, lang, **params)
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ opening
+
+
+def open_location(text: str, *, must_exist: bool = True) -> tuple[Location, Store]:
+    """The store for a WORKBOOK argument; a missing local file is an error when reading.
+
+    A Google sheet is opened with the service account configured for the app
+    (.streamlit/secrets.toml [connections.gsheets], else UNIONPLAN_SERVICE_ACCOUNT_FILE).
+    """
+    conn: dict = {}
+    if sheet_key(text):  # a broken secrets file must not stop a local check
+        conn = dict(read_secrets().get("connections", {}).get("gsheets", {}))
+    loc = parse_location(text, credentials=conn)
+    if loc.kind == "xlsx":
+        path = Path(loc.target)
+        if must_exist and not path.is_file():
+            raise UnionplanError(str(path), key="errors.workbook_missing", path=str(path))
+        if path.is_file() and not zipfile.is_zipfile(path):
+            # An .xlsx is a zip archive; anything else (a .csv, an old .xls) is refused
+            # here with a plain message rather than an openpyxl traceback.
+            raise UnionplanError(str(path), key="errors.not_xlsx", path=str(path))
+    return loc, open_store(loc)
+
+
+def read(store: Store) -> WorkbookData:
+    return parse_workbook(store.read_all(), location=store.location, kind=store.kind)
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    lang = args.lang or schema.DEFAULT_LANG
+    try:
+        _, store = open_location(args.workbook)
+        data = read(store)
+    except UnionplanError as err:
+        _err(say("cli.cannot_open", lang, location=args.workbook, message=error_text(err, lang)))
+        return EXIT_FAILED
+    lang = args.lang or data.language
+    _out(say("cli.location", lang, location=data.location, kind=data.kind))
+    _out()
+    if data.issues:
+        _out(say("cli.issues_header", lang))
+        for issue in data.issues:
+            message = i18n.t(issue.key, lang, **dict(issue.params))
+            row = "" if issue.row is None else str(issue.row)
+            raw = issue.raw.replace("\t", " ").replace("\n", " ")
+            _out("\t".join([issue.tab, row, issue.column or "", raw, message]))
+    else:
+        _out(say("cli.no_issues", lang))
+    _out()
+    _out(say("cli.summary", lang))
+    for key, table in schema.TABLES.items():
+        td = data.tables[key]
+        name = td.title or table.label.get(lang)
+        if td.title is None:
+            _out("  " + say("cli.tab_missing", lang, table=name))
+        elif td.n_deleted:
+            line = say(
+                "cli.table_rows_deleted", lang, table=name, rows=len(td.df), deleted=td.n_deleted
+            )
+            _out("  " + line)
+        else:
+            _out("  " + say("cli.table_rows", lang, table=name, rows=len(td.df)))
+    _out(say("cli.issue_count", lang, n=len(data.issues)))
+    return EXIT_OK
+
+
+def differences(
+    src: dict[str, list[list[object]]], dst: dict[str, list[list[object]]]
+) -> dict[str, str]:
+    """Tab -> what differs, comparing the non-blank rows as text (how Sheets reads back)."""
+
+    def rows(grid: list[list[object]]) -> list[list[str]]:
+        out = []
+        for row in transfer.clean_grid(grid):
+            cells = ["" if v is None else str(v) for v in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells:
+                out.append(cells)
+        return out
+
+    diffs: dict[str, str] = {}
+    for title, grid in src.items():
+        if title not in dst:
+            diffs[title] = "missing"
+            continue
+        a, b = rows(grid), rows(dst[title])
+        if len(a) != len(b):
+            diffs[title] = f"{len(a)} != {len(b)} rows"
+            continue
+        for n, (ra, rb) in enumerate(zip(a, b, strict=True), start=1):
+            if ra != rb:
+                diffs[title] = f"row {n}: {ra} != {rb}"
+                break
+    return diffs
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    lang = args.lang or schema.DEFAULT_LANG
+    opened: list[Store] = []
+    for text, must in ((args.source, True), (args.dest, False)):
+        try:
+            opened.append(open_location(text, must_exist=must)[1])
+        except UnionplanError as err:
+            _err(say("cli.cannot_open", lang, location=text, message=error_text(err, lang)))
+            return EXIT_FAILED
+    src, dst = opened
+
+    def progress(share: float, message: str) -> None:
+        _out(say("cli.copy_progress", lang, percent=round(share * 100), tab=message))
+
+    try:
+        copied = transfer.copy_workbook(src, dst, progress=progress)
+        before, after = src.read_all(), dst.read_all()
+    except UnionplanError as err:
+        _err(error_text(err, lang))
+        return EXIT_FAILED
+    for title, rows in copied.items():
+        _out("  " + say("cli.table_rows", lang, table=title, rows=rows))
+    _out(say("cli.copy_done", lang, tabs=len(copied), rows=sum(copied.values())))
+    # Read the destination back: the point of the copy is that nothing was lost.
+    diffs = differences(before, after)
+    if diffs:
+        for title, detail in diffs.items():
+            _err(say("cli.verify_failed", lang, tab=title, detail=detail))
+        return EXIT_MISMATCH
+    _out(say("cli.verify_ok", lang))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    lang = args.lang or schema.DEFAULT_LANG
+    year = args.year or dt.date.today().year
+    path = Path(args.path).expanduser().resolve()
+    try:
+        demo.create_demo(path, year=year, kind=args.kind, overwrite=args.force)
+    except UnionplanError as err:
+        _err(error_text(err, lang))
+        return EXIT_FAILED
+    _out(say("cli.demo_written", lang, path=str(path), kind=args.kind, year=year))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    where = (
+        "Excel 文件路径、Google 表格网址或表格 key / "
+        "a path to an .xlsx file, a Google Sheets URL or a spreadsheet key"
+    )
+    lang_help = "输出语言，默认取工作簿设置 / output language, default: the workbook's setting"
+    p = argparse.ArgumentParser(
+        prog="python -m unionplan",
+        description="工会工作计划工作簿工具 / unionplan workbook tools",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser(
+        "check",
+        help="检查工作簿，列出所有问题 / check a workbook and list every issue",
+        description="读取工作簿，逐条列出无法识别的内容并汇总 / "
+        "read a workbook, list every issue and a summary",
+    )
+    check.add_argument("workbook", metavar="WORKBOOK", help=where)
+    check.add_argument("--lang", choices=schema.LANGS, help=lang_help)
+    check.set_defaults(func=cmd_check)
+
+    copy = sub.add_parser(
+        "copy",
+        help="在本地文件与 Google 表格之间复制工作簿 / copy a workbook between stores",
+        description="复制所有工作表（含未知列、标题行、编号），目标须为空 / "
+        "copy every tab (unknown columns, title rows, ids included) into an empty destination",
+    )
+    copy.add_argument("source", metavar="SOURCE", help="源工作簿 / source: " + where)
+    copy.add_argument("dest", metavar="DEST", help="目标工作簿 / destination: " + where)
+    copy.add_argument("--lang", choices=schema.LANGS, help="输出语言 / output language")
+    copy.set_defaults(func=cmd_copy)
+
+    dem = sub.add_parser(
+        "demo",
+        help="生成演示工作簿 / write a demo workbook",
+        description="生成一年的演示数据（人员信息均为虚构） / "
+        "write a demo year (every person in it is invented)",
+    )
+    dem.add_argument("path", metavar="PATH", help="要生成的 .xlsx 路径 / the .xlsx to write")
+    dem.add_argument(
+        "--kind",
+        choices=demo.KINDS,
+        default="school",
+        help="school：某某中学工会；township：某某镇总工会 / school union or township federation",
+    )
+    dem.add_argument("--year", type=int, help="计划年度，默认今年 / plan year, default this year")
+    dem.add_argument("--force", action="store_true", help="覆盖已有文件 / replace an existing file")
+    dem.add_argument("--lang", choices=schema.LANGS, help="输出语言 / output language")
+    dem.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Chinese text must reach a terminal or pipe whatever its encoding; never crash on it.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_FAILED
+    return int(args.func(args))
