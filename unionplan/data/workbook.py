@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from unionplan.data import parse, schema
+from unionplan.data import parse, privacy, schema
 from unionplan.errors import ConflictError, NotFoundError, UnionplanError
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, Grid, Store
@@ -28,7 +28,7 @@ from unionplan.data.store.base import Cell, Grid, Store
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
 ROW = "_row"  # DataFrame column: the sheet row number the user sees
-MASK = "***"
+MASK = "***"  # the data-issues table's mask (ui); the audit log uses privacy.mask
 
 
 @dataclass(frozen=True)
@@ -468,7 +468,7 @@ def to_cell(col: Column, value: Any, lang: str) -> Cell:
 
 def _audit_value(col: Column | None, value: Any) -> Any:
     if col is not None and col.sensitive:
-        return MASK if value not in (None, "", []) else ""
+        return "" if privacy.is_blank(value) else privacy.mask(col.key, value)
     if isinstance(value, (dt.date, parse.PlanDate)):
         return str(value)
     if isinstance(value, float) and value != value:

@@ -2357,6 +2357,7 @@ def demo_grids(*, year: int, kind: str = "school", today: dt.date | None = None)
     records["progress"] = b.progress(paid)
     records["fund_income"] = b.income()
     records["audit_log"] = []
+    records["aid_events"] = []  # a case's history begins when the app files or changes it
     return {
         t.label.get(LANG): [t.headers(LANG), *_rows(t, records[key])] for key, t in TABLES.items()
     }
