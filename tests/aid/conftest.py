@@ -99,7 +99,7 @@ def data_of(**tables: list[Mapping[str, Any]]) -> WorkbookData:
 
 def memory_workbook(**tables: list[Mapping[str, Any]]) -> tuple[Workbook, MemoryStore]:
     store = MemoryStore(grids(**tables))
-    return Workbook(store, ttl=0), store
+    return Workbook(store), store  # the cache follows the store's change token
 
 
 @pytest.fixture
