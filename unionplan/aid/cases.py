@@ -276,7 +276,7 @@ ON_FILE_CASES = CaseFilter()
 
 
 def select_cases(data: WorkbookData, f: CaseFilter = ON_FILE_CASES) -> pd.DataFrame:
-    """The cases `f` picks, in the register's order (by unit, then name)."""
+    """The cases `f` picks, unit by unit."""
     cases = data.df("aid_cases")
     if cases.empty:
         return cases
@@ -291,4 +291,9 @@ def select_cases(data: WorkbookData, f: CaseFilter = ON_FILE_CASES) -> pd.DataFr
         wanted = set(f.causes)
         keep &= cases["causes"].map(lambda cs: isinstance(cs, list) and bool(wanted & set(cs)))
     out = cases[keep]
-    return out.sort_values(["unit", "name"], na_position="last", kind="stable")
+    # Grouped by unit in the units tab's order (a sign-off list is handed out unit by
+    # unit), the sheet's own order kept within a unit; cases without a unit last.
+    units = data.df("units")
+    rank = {u: i for i, u in enumerate(units["id"])} if not units.empty else {}
+    order = out["unit"].map(lambda u: rank.get(u, len(rank)))
+    return out.iloc[order.argsort(kind="stable")]
