@@ -19,6 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -176,7 +177,7 @@ def signoff_sheet(
     ws.row_dimensions[r].height = 24
 
     for j, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[ws.cell(1, j).column_letter].width = width
+        ws.column_dimensions[get_column_letter(j)].width = width
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
     ws.page_setup.fitToWidth = 1
