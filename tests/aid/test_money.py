@@ -105,3 +105,12 @@ def test_capitals(amount: object, capital: str) -> None:
 def test_capitals_refuse_negative_and_huge(bad: object) -> None:
     with pytest.raises(ValueError):
         money_capital(bad)
+
+
+def test_huge_numbers_and_long_text_are_refused_not_hung() -> None:
+    with pytest.raises(ValueError):
+        to_money("1" * 100_000)
+    with pytest.raises(ValueError):
+        to_money(Decimal("1e40"))
+    with pytest.raises(ValueError):
+        to_money(1e300)

@@ -17,6 +17,7 @@ import pandas as pd
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_TEXT = 40  # characters of a typed amount; "¥ 999,999,999,999.99 元" is 22
 
 # Written around amounts people type: "1,600元", "¥1600", "１６００" (full-width).
 _NOISE = str.maketrans("", "", ",，¥￥元 \u3000")
@@ -42,7 +43,10 @@ def to_money(value: Any) -> Decimal:
             return ZERO
         d = Decimal(repr(value))
     else:
-        text = unicodedata.normalize("NFKC", str(value)).translate(_NOISE)
+        raw = str(value)
+        if len(raw) > MAX_TEXT:
+            raise ValueError("not an amount: too long")
+        text = unicodedata.normalize("NFKC", raw).translate(_NOISE)
         if not text:
             return ZERO
         try:
@@ -53,7 +57,10 @@ def to_money(value: Any) -> Decimal:
         if d.is_nan():
             return ZERO
         raise ValueError(f"not an amount: {value!r}")
-    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        return d.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than any amount has (28 by default)
+        raise ValueError(f"amount out of range: {value!r}") from exc
 
 
 def money_sum(values: Iterable[Any]) -> Decimal:
