@@ -53,6 +53,15 @@ def test_an_old_number_is_accepted_with_a_notice() -> None:
     assert ID_X in check.notices[0].text("zh-Hans")
 
 
+def test_numbers_typed_as_text() -> None:
+    check = check_case({"name": "x", "family_size": "三口", "monthly_income": "一千"})
+    assert check.problems == {
+        "family_size": ["aid.case.bad_family_size"],
+        "monthly_income": ["aid.payment.bad_amount"],
+    }
+    assert not check_case({"name": "x", "family_size": "4", "monthly_income": "1,200元"}).problems
+
+
 def test_other_fields() -> None:
     check = check_case(
         {"name": "", "family_size": 0, "monthly_income": -1, "address": "路" * 201},

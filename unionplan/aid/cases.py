@@ -18,6 +18,7 @@ import pandas as pd
 from unionplan import i18n
 from unionplan.aid import status as st
 from unionplan.aid.idcard import check_id_number, same_person_key
+from unionplan.aid.money import to_money
 from unionplan.aid.notice import Notice
 from unionplan.data import parse, schema
 from unionplan.data.workbook import Workbook, WorkbookData, new_id, write_records
@@ -104,11 +105,17 @@ def check_case(values: Mapping[str, Any], *, today: dt.date | None = None) -> Ca
             else:
                 out.add("id_number", verdict.message_key)
     family = v.get("family_size")
-    if not parse.is_blank(family) and not (1 <= int(family) <= MAX_FAMILY):
-        out.add("family_size", "aid.case.bad_family_size")
+    if not parse.is_blank(family):
+        size, problem = parse.parse_int(family)
+        if problem or size is None or not 1 <= size <= MAX_FAMILY:
+            out.add("family_size", "aid.case.bad_family_size")
     income = v.get("monthly_income")
-    if not parse.is_blank(income) and float(income) < 0:
-        out.add("monthly_income", "aid.case.negative")
+    if not parse.is_blank(income):
+        try:
+            if to_money(income) < 0:
+                out.add("monthly_income", "aid.case.negative")
+        except ValueError:
+            out.add("monthly_income", "aid.payment.bad_amount")
     return out
 
 
