@@ -157,6 +157,21 @@ def test_update_case_keeps_status_for_change_status_and_checks_identity() -> Non
     assert out["phone"] == "13900001111"
 
 
+def test_a_bad_number_typed_in_the_sheet_does_not_block_other_edits() -> None:
+    cases = [{"id": "C-9", "name": "钱某", "id_number": "110101199003071234", "status": "active"}]
+    wb, _ = memory_workbook(**standard(aid_cases=cases))
+    out = update_case(wb, "C-9", {"phone": "13900001111"}, expected_version=1, user="u")
+    assert out["version"] == 2
+    with pytest.raises(ValidationError) as err:
+        update_case(wb, "C-9", {"id_number": "110101199003071235"}, expected_version=2, user="u")
+    assert err.value.problems == {"id_number": ["aid.id.bad_check_digit"]}
+    with pytest.raises(ValidationError):
+        update_case(wb, "C-9", {"id_kind": "mainland"}, expected_version=2, user="u")
+    out = update_case(wb, "C-9", {"id_number": "110101199003071233"}, expected_version=2,
+                      user="u")  # fmt: skip
+    assert out["id_number"] == "110101199003071233"
+
+
 def test_unit_subtree_includes_units_below_and_survives_a_loop() -> None:
     data = data_of(**standard())
     assert unit_subtree(data, ["U-2"]) == {"U-2", "U-4"}

@@ -232,8 +232,12 @@ def update_case(
         raise ValidationError({"status": ["aid.status.use_change_status"]})
     merged = {**current, **changes}
     check = check_case(merged)
-    if check.problems:
-        raise ValidationError(check.problems)
+    # Only what this edit touches: a wrong number typed in the sheet by hand must not
+    # stop someone from correcting the phone (the number is flagged where it is shown).
+    touched = set(changes) | ({"id_number"} if "id_kind" in changes else set())
+    problems = {k: v for k, v in check.problems.items() if k in touched}
+    if problems:
+        raise ValidationError(problems)
     fixed = {k: check.values[k] for k in changes if k in check.values}
     if "id_kind" in check.values and check.values.get("id_kind") != current.get("id_kind"):
         fixed["id_kind"] = check.values["id_kind"]
