@@ -8,7 +8,7 @@ import pytest
 
 from tests.memory_store import MemoryStore
 from unionplan.data.parse import PlanDate
-from unionplan.data.workbook import MASK, Workbook, parse_workbook
+from unionplan.data.workbook import Workbook, parse_workbook
 from unionplan.errors import ConflictError, NotFoundError
 
 SETTINGS = [["编号", "项目", "值"], ["S-1", "plan_year", "2026"], ["S-2", "language", "简体中文"]]
@@ -166,8 +166,8 @@ def test_audit_masks_personal_data() -> None:
         user="帮扶专干",
     )
     changes = json.loads(wb.load().df("audit_log").iloc[0]["changes"])
-    assert changes["name"] == [None, MASK]
-    assert changes["id_number"] == [None, MASK]
+    assert changes["name"] == [None, "王*某"]
+    assert changes["id_number"] == [None, "110***********1234"]
     assert changes["status"] == [None, "active"]
     assert "王某某" not in json.dumps(store.grids["操作日志"], ensure_ascii=False)
     assert wb.load().record("aid_cases", case["id"])["name"] == "王某某"
@@ -259,12 +259,13 @@ def test_settings_can_be_written_and_changed() -> None:
 def test_issues_in_personal_data_are_marked_sensitive() -> None:
     grids = {
         "困难职工档案": [
-            ["编号", "姓名", "家庭人口", "困难类别"],
-            ["C-1", "王某某", "三口", "特困"],
+            ["编号", "姓名", "家庭人口", "复核日期"],
+            ["C-1", "王某某", "三口", "13月"],
         ],
         "帮扶发放": [["编号", "帮扶对象", "现金(元)"], ["D-1", "李某某", "五百"]],
     }
     issues = {(i.tab, i.column): i for i in parse_workbook(grids).issues if i.row}
-    assert not issues[("困难职工档案", "家庭人口")].sensitive  # a count is not personal
+    assert issues[("困难职工档案", "家庭人口")].sensitive  # every personal field (issue #9)
+    assert not issues[("困难职工档案", "复核日期")].sensitive  # a review date is not
     assert issues[("帮扶发放", "帮扶对象")].sensitive  # a case typed by name is
     assert not issues[("帮扶发放", "现金(元)")].sensitive

@@ -216,14 +216,24 @@ HARDSHIP_LEVEL = Enum(
     },
 )
 
+# A case's life: application -> verified -> filed (建档) -> being helped -> out of hardship
+# (脱困) -> closed (销档), or rejected (不予建档) before filing; unionplan.aid.lifecycle holds
+# the allowed moves. The codes of the statuses older workbooks had are kept ("applied",
+# "reviewing", "active", "exited") so those workbooks read unchanged: "reviewing" is the
+# verification stage (old "审核中" cells read as it), "active" is filed (old "在档"), and
+# "销档" now reads as closed rather than as out of hardship.
 CASE_STATUS = Enum(
     "case_status",
     {
-        "applied": L("已申请", "已申請", "Applied", "申请"),
-        "reviewing": L("审核中", "審核中", "Under review", "审核"),
-        "active": L("在档", "在檔", "On file", "建档", "已建档"),
-        "exited": L("已脱困", "已脫困", "Out of hardship", "脱困", "销档", "已销档"),
-        "rejected": L("不予建档", "不予建檔", "Not accepted", "驳回"),
+        "applied": L("已申请", "已申請", "Application", "申请", "Applied"),
+        "reviewing": L(
+            "已核实", "已核實", "Verified", "审核中", "審核中", "审核", "核实", "Under review"
+        ),
+        "active": L("已建档", "已建檔", "Filed", "在档", "在檔", "建档", "On file"),
+        "helping": L("帮扶中", "幫扶中", "Being helped", "帮扶", "在帮"),
+        "exited": L("已脱困", "已脫困", "Out of hardship", "脱困"),
+        "closed": L("已销档", "已銷檔", "Closed", "销档", "銷檔"),
+        "rejected": L("不予建档", "不予建檔", "Not accepted", "驳回", "Rejected"),
     },
 )
 
@@ -237,7 +247,9 @@ AID_KIND = Enum(
         "illness_relief": L("大病救助", "大病救助", "Serious-illness relief", "大病"),
         "medical_mutual": L("医疗互助", "醫療互助", "Mutual medical aid"),
         "subsidy": L("困难补助", "困難補助", "Hardship subsidy", "补助", "救济"),
-        "hospital_visit": L("慰问住院职工", "慰問住院職工", "Hospital visit", "住院慰问"),
+        "hospital_visit": L(
+            "慰问住院职工", "慰問住院職工", "Hospital visit", "住院慰问", "慰问住院"
+        ),
         "condolence": L("吊唁慰问", "弔唁慰問", "Condolence", "吊唁"),
         "legal_aid": L("法律援助", "法律援助", "Legal aid"),
         "birthday": L("生日祝福", "生日祝福", "Birthday wishes"),
@@ -263,6 +275,26 @@ GENDER = Enum(
     {
         "female": L("女", "女", "Female", "F"),
         "male": L("男", "男", "Male", "M"),
+    },
+)
+
+# What kind of paper backs the ID number of an aid case: a mainland resident ID card is
+# checked (GB 11643); any other document (passport, Hong Kong/Macao/Taiwan permits …) is not.
+ID_KIND = Enum(
+    "id_kind",
+    {
+        "mainland": L("居民身份证", "居民身份證", "Mainland ID card", "身份证", "Mainland ID"),
+        "other": L("其他证件", "其他證件", "Other document", "护照", "Passport", "Other"),
+    },
+)
+
+# One line of a case's history (帮扶记录).
+AID_EVENT_KIND = Enum(
+    "aid_event_kind",
+    {
+        "status_change": L("状态变更", "狀態變更", "Status change", "变更"),
+        "visit": L("走访", "走訪", "Visit", "走访慰问", "走访记录"),
+        "note": L("备注", "備註", "Note", "记录", "说明"),
     },
 )
 
@@ -302,6 +334,8 @@ ENUMS: dict[str, Enum] = {
         AID_KIND,
         FUND_SOURCE,
         GENDER,
+        ID_KIND,
+        AID_EVENT_KIND,
         AUDIT_ACTION,
         LANGUAGE,
     )
@@ -405,30 +439,47 @@ UNITS = _table(
     C("notes", L("备注", "備註", "Notes")),
 )
 
+# Every personal field of a case is sensitive: masked (unionplan.data.privacy) wherever
+# someone without the aid role sees a row, the audit log included.
 AID_CASES = _table(
     "aid_cases",
     L("帮扶对象", "幫扶對象", "Aid cases", "困难职工档案", "困难职工"),
     "C",
     C("name", L("姓名", "姓名", "Name"), required=True, sensitive=True),
-    C("gender", L("性别", "性別", "Gender"), "enum", GENDER),
-    C("id_number", L("身份证号", "身份證號", "ID number", "身份证"), sensitive=True),
+    C("gender", L("性别", "性別", "Gender"), "enum", GENDER, sensitive=True),
+    C(
+        "id_kind",
+        L("证件类型", "證件類型", "Document kind", "证件种类"),
+        "enum",
+        ID_KIND,
+        sensitive=True,
+    ),
+    C("id_number", L("身份证号", "身份證號", "ID number", "身份证", "证件号码"), sensitive=True),
     C("phone", L("联系电话", "聯絡電話", "Phone", "电话"), sensitive=True),
     C("address", L("住址", "住址", "Address", "家庭住址"), sensitive=True),
     C("unit", L("所在单位", "所在單位", "Unit", "单位"), "ref", ref="units"),
-    C("causes", L("困难原因", "困難原因", "Causes", "致困原因"), "multienum", HARDSHIP_CAUSE),
+    C(
+        "causes",
+        L("困难原因", "困難原因", "Causes", "致困原因"),
+        "multienum",
+        HARDSHIP_CAUSE,
+        sensitive=True,
+    ),
     C("level", L("困难类别", "困難類別", "Hardship level", "困难程度"), "enum", HARDSHIP_LEVEL),
     C("status", L("档案状态", "檔案狀態", "Status", "状态"), "enum", CASE_STATUS),
-    C("family_size", L("家庭人口", "家庭人口", "Family size"), "int"),
+    C("family_size", L("家庭人口", "家庭人口", "Family size"), "int", sensitive=True),
     C(
         "monthly_income",
         L("家庭月收入(元)", "家庭月收入(元)", "Monthly income (CNY)", "月收入"),
         "money",
+        sensitive=True,
     ),
     C("situation", L("困难情况", "困難情況", "Situation", "病情", "情况说明"), sensitive=True),
     C("paired_cadre", L("结对干部", "結對幹部", "Paired cadre", "帮扶责任人", "结对帮扶人")),
     C("opened_on", L("建档日期", "建檔日期", "Opened on"), "date"),
     C("review_date", L("复核日期", "複核日期", "Review date", "下次复核"), "date"),
-    C("exited_on", L("脱困日期", "脫困日期", "Exited on", "销档日期"), "date"),
+    C("exited_on", L("脱困日期", "脫困日期", "Exited on"), "date"),
+    C("closed_on", L("销档日期", "銷檔日期", "Closed on"), "date"),
     C("notes", L("备注", "備註", "Notes"), sensitive=True),
 )
 
@@ -450,8 +501,14 @@ AID_PAYMENTS = _table(
     C("goods_value", L("物资折价(元)", "物資折價(元)", "Goods value (CNY)", "物资价值"), "money"),
     C("fund_source", L("资金来源", "資金來源", "Fund source", "来源"), "enum", FUND_SOURCE),
     C("handler", L("经办人", "經辦人", "Handler")),
+    C("approved_by", L("审批人", "審批人", "Approved by", "批准人")),
+    C("receipt_signed", L("已签领", "已簽領", "Receipt signed", "签领", "签收"), "bool"),
+    # Paid before the fund had the money (垫付): allowed to take the source below zero.
+    C("advance", L("垫付", "墊付", "Advance", "是否垫付"), "bool"),
+    C("campaign_id", L("发放批次", "發放批次", "Campaign", "批次")),
     C("activity_id", L("关联活动", "關聯活動", "Activity"), "ref", ref="activities"),
-    C("notes", L("备注", "備註", "Notes")),
+    # Notes on a payment tell of the family ("化疗费用救助"): personal as well.
+    C("notes", L("备注", "備註", "Notes"), sensitive=True),
 )
 
 FUND_INCOME = _table(
@@ -463,6 +520,33 @@ FUND_INCOME = _table(
     C("amount", L("金额(元)", "金額(元)", "Amount (CNY)", "金额"), "money", required=True),
     C("handler", L("经办人", "經辦人", "Handler")),
     C("notes", L("备注", "備註", "Notes")),
+)
+
+# A case's own history (帮扶记录): status changes with their reason, visits and notes.
+# Append-only, written by unionplan.aid.lifecycle and never through the generic record form
+# (hence `system`); a correction is a new note, so the file keeps telling what happened.
+AID_EVENTS = _table(
+    "aid_events",
+    L("帮扶记录", "幫扶記錄", "Aid case history", "档案记录", "走访记录"),
+    "E",
+    C(
+        "case_id",
+        L("帮扶对象", "幫扶對象", "Aid case", "对象编号"),
+        "ref",
+        ref="aid_cases",
+        required=True,
+    ),
+    C("date", L("日期", "日期", "Date", "记录日期", "走访日期"), "date"),
+    C("kind", L("记录类型", "記錄類型", "Kind", "类型"), "enum", AID_EVENT_KIND),
+    C("from_status", L("原状态", "原狀態", "From status"), "enum", CASE_STATUS),
+    C("to_status", L("新状态", "新狀態", "To status"), "enum", CASE_STATUS),
+    C(
+        "details",
+        L("内容", "內容", "Details", "原因", "事由", "走访情况", "备注"),
+        sensitive=True,
+    ),
+    C("by", L("记录人", "記錄人", "By", "走访人", "经办人")),
+    system=True,
 )
 
 AUDIT_LOG = Table(
@@ -504,6 +588,7 @@ TABLES: dict[str, Table] = {
         AID_CASES,
         AID_PAYMENTS,
         FUND_INCOME,
+        AID_EVENTS,
         AUDIT_LOG,
         SETTINGS,
     )

@@ -14,13 +14,13 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from unionplan.data import parse, schema
+from unionplan.data import parse, privacy, schema
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.errors import ConflictError, NotFoundError, UnionplanError
@@ -28,7 +28,7 @@ from unionplan.errors import ConflictError, NotFoundError, UnionplanError
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
 ROW = "_row"  # DataFrame column: the sheet row number the user sees
-MASK = "***"
+MASK = "***"  # the data-issues table's mask (ui); the audit log uses privacy.mask
 
 
 @dataclass(frozen=True)
@@ -468,7 +468,7 @@ def to_cell(col: Column, value: Any, lang: str) -> Cell:
 
 def _audit_value(col: Column | None, value: Any) -> Any:
     if col is not None and col.sensitive:
-        return MASK if value not in (None, "", []) else ""
+        return "" if privacy.is_blank(value) else privacy.mask(col.key, value)
     if isinstance(value, (dt.date, parse.PlanDate)):
         return str(value)
     if isinstance(value, float) and value != value:
@@ -748,3 +748,133 @@ class Workbook:
                 expected_version=int(row.get("version", 0) or 0),
                 user=user,
             )
+
+
+# ------------------------------------------------------------------ several records, one write
+# Kept apart from `Workbook` on purpose: the aid helpers need a record plus its history row
+# (or a whole campaign) to land together; the lead may fold this into a shared method.
+
+
+@dataclass(frozen=True)
+class RecordUpdate:
+    """A change of fields of one row, checked against the version it was read at."""
+
+    key: str
+    record_id: str
+    changes: Mapping[str, Any]
+    expected_version: int
+
+
+def write_records(
+    workbook: Workbook,
+    *,
+    appends: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    updates: Sequence[RecordUpdate] = (),
+    user: str,
+) -> list[dict[str, Any]]:
+    """Append and update records across tables, with their audit rows, in ONE store write.
+
+    Appended records keep an id given in their values (so a caller can fix ids up front and
+    recognise a batch that already landed); the others get a new one. Each updated table
+    is read fresh once to check versions; a moved version raises ConflictError and nothing
+    is written. On Google the write is one atomic batchUpdate whose retry after a timeout
+    checks the first appended id, so a batch lands exactly once. Returns the appended
+    records, then the updated ones, as written.
+    """
+    data = workbook.load()
+    lang = data.language
+    now = dt.datetime.now().replace(microsecond=0)
+    store = workbook.store
+    new_recs: list[tuple[str, dict[str, Any]]] = []
+    for key, values in appends:
+        table = TABLES[key]
+        rec = {k: v for k, v in values.items() if k in table.keys}
+        rec["id"] = rec.get("id") or new_id(table.id_prefix)
+        stamps = dict(version=1, created_at=now, created_by=user, updated_at=now, updated_by=user)
+        rec.update({k: v for k, v in stamps.items() if k in table.keys}, deleted=False)
+        new_recs.append((key, {k: v for k, v in rec.items() if k in table.keys}))
+    keys = list(dict.fromkeys([k for k, _ in new_recs] + [u.key for u in updates]))
+    if not keys:
+        return []
+    try:
+        with store.transaction():
+            layouts = {k: workbook._layout(k) for k in [*keys, "audit_log"]}
+            for k in dict.fromkeys(u.key for u in updates):
+                layouts[k] = workbook._layout(k, store.read_tab(layouts[k].title or ""))
+            audit: list[tuple[str, str, str, dict[str, Any]]] = []
+            cells: dict[str, list[tuple[int, int, Cell]]] = {}
+            updated: list[dict[str, Any]] = []
+            for u in updates:
+                td, table = layouts[u.key], TABLES[u.key]
+                hit = td.df[td.df["id"] == u.record_id] if not td.df.empty else td.df
+                if hit.empty:
+                    raise NotFoundError(
+                        f"{u.key}/{u.record_id}", key="errors.record_not_found", id=u.record_id
+                    )
+                current = {k: _py(v) for k, v in hit.iloc[0].items()}
+                version = int(current.get("version") or 0)
+                if version != int(u.expected_version):
+                    raise ConflictError(
+                        u.key, u.record_id, u.expected_version, version, current, dict(u.changes)
+                    )
+                diff = {
+                    k: v
+                    for k, v in u.changes.items()
+                    if k in table.keys
+                    and k not in ("id", "version")
+                    and not _same(current.get(k), v)
+                }
+                if not diff:
+                    updated.append(current)
+                    continue
+                after = {
+                    k: v
+                    for k, v in dict(
+                        diff, version=version + 1, updated_at=now, updated_by=user
+                    ).items()
+                    if k in table.keys
+                }
+                workbook._add_missing_columns(td, after.keys(), lang)
+                rownum = int(current[ROW])
+                cells.setdefault(td.title or "", []).extend(
+                    (rownum, td.colmap[k], to_cell(table.column(k), v, lang))
+                    for k, v in after.items()
+                )
+                action = "delete" if diff.get("deleted") else "update"
+                change_log = {
+                    k: [
+                        _audit_value(table.column(k), current.get(k)),
+                        _audit_value(table.column(k), v),
+                    ]
+                    for k, v in diff.items()
+                }
+                audit.append((u.key, u.record_id, action, change_log))
+                updated.append({**current, **after})
+            rows: dict[str, list[list[Cell]]] = {}
+            for key, rec in new_recs:
+                td, table = layouts[key], TABLES[key]
+                workbook._add_missing_columns(
+                    td, [k for k, v in rec.items() if not _same(v, None) or k == "id"], lang
+                )
+                rows.setdefault(key, []).append(workbook._row_cells(td, rec, lang))
+                change_log = {
+                    k: [None, _audit_value(table.column(k), v)]
+                    for k, v in rec.items()
+                    if k not in _SYSTEM_KEYS and not _same(v, None)
+                }
+                audit.append((key, rec["id"], "append", change_log))
+            # The new records first: Google's retry probes the first appended row's id.
+            batch = [(layouts[k].title or "", r, layouts[k].colmap["id"]) for k, r in rows.items()]
+            audit_td = layouts["audit_log"]
+            audit_rows = [
+                workbook._audit_row(audit_td, user, key, rid, action, log, lang)[1][0]
+                for key, rid, action, log in audit
+                if key != "audit_log"
+            ]
+            if audit_rows:
+                batch.append((audit_td.title or "", audit_rows, audit_td.colmap["id"]))
+            if batch or cells:
+                store.write(updates=list(cells.items()), appends=batch)
+    finally:
+        workbook.invalidate()
+    return [rec for _, rec in new_recs] + updated

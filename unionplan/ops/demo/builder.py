@@ -350,6 +350,7 @@ class Builder:
         records["progress"] = self.progress(paid)
         records["fund_income"] = self.income()
         records["audit_log"] = []
+        records["aid_events"] = []  # a case's history begins when the app files or changes it
         return records
 
 
