@@ -41,6 +41,10 @@ class _Block:
     line: int
     theme: str | None
     items: int = 0
+    # how its items are written: "numbered" lines, "plain" lines (篇七's schedule) or
+    # "inline" on the heading line ("三月份：庆祝三八节，趣味运动会"). Only a block of
+    # plain lines goes on with an unnumbered line.
+    style: str | None = None
 
 
 @dataclass
@@ -130,7 +134,7 @@ class _Reader:
         if not body:
             self.block = _Block(head, line.number, None)
         elif listed or head.day is not None or ln.numbering(ln.fold(body))[0] is not None:
-            self.block = _Block(head, line.number, None)
+            self.block = _Block(head, line.number, None, style="inline")
             self.add_items(line, body_at, split_commas=listed)
         else:
             self.block = _Block(head, line.number, ln.trim(body))
@@ -146,10 +150,17 @@ class _Reader:
             self.issue_at(block.line, "", "reports.month_empty")
 
     def is_item(self, line: ln.Line) -> bool:
+        assert self.block is not None
         if ln.numbering(line.folded)[0] is not None:
+            self.block.style = self.block.style or "numbered"
             return True
+        if self.block.style not in (None, "plain"):
+            return False  # an unnumbered line after numbered items: the schedule ended
         inner = line.folded.rstrip("。")
-        return len(line.text) <= ITEM_MAX and "。" not in inner
+        if len(line.text) > ITEM_MAX or "。" in inner or find_targets(line.text, line.folded):
+            return False
+        self.block.style = "plain"
+        return True
 
     def add_items(self, line: ln.Line, offset: int, *, split_commas: bool = False) -> None:
         assert self.block is not None
