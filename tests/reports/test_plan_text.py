@@ -232,6 +232,17 @@ def test_items_numbered_on_the_heading_line() -> None:
     assert [a.title for a in one_line.activities] == ["五一表彰", "劳模座谈"]
 
 
+def test_a_theme_then_a_colon_then_the_items() -> None:
+    preview = parse_plan_text(
+        "三月份活动安排：庆祝三八节，趣味运动会\n四月份工作：\n1、春游\n", YEAR
+    )
+    assert [(a.title, a.months, a.theme) for a in preview.activities] == [
+        ("庆祝三八节", (3,), "活动安排"),
+        ("趣味运动会", (3,), "活动安排"),
+        ("春游", (4,), "工作"),
+    ]
+
+
 def test_full_width_digits() -> None:
     text = "３月：\n１．庆祝三八节\n２．趣味运动会\n７－８月：疗休养\n"
     preview = parse_plan_text(text, YEAR)

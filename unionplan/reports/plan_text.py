@@ -115,6 +115,8 @@ class _Reader:
             return True
         if head.day is not None:
             return len(body) <= ITEM_MAX and not body.startswith(("前", "以前", "之前"))
+        if _theme_colon(rest) >= 0:
+            return True  # "三月份活动安排：庆祝三八节，趣味运动会"
         sentence = any(ch in body for ch in ",;。") or past_tense(body)
         return len(body) <= THEME_MAX and not sentence
 
@@ -131,8 +133,15 @@ class _Reader:
         body_at = head.end + len(rest) - len(rest.lstrip(" :\t-—、,."))
         body = line.text[body_at:].strip()
         listed = bool(rest[:1]) and rest[0] in ":\t"
+        colon = _theme_colon(rest) if not listed else -1
         if not body:
             self.block = _Block(head, line.number, None)
+        elif colon >= 0:
+            theme = ln.trim(line.text[head.end : head.end + colon]) or None
+            after = line.text[head.end + colon + 1 :].strip()
+            self.block = _Block(head, line.number, theme, style="inline")
+            if after:
+                self.add_items(line, len(line.text) - len(after), split_commas=True)
         elif listed or head.day is not None or ln.numbering(ln.fold(body))[0] is not None:
             self.block = _Block(head, line.number, None, style="inline")
             self.add_items(line, body_at, split_commas=listed)
@@ -295,6 +304,15 @@ class _Reader:
         issues.extend(_runs(self.left_out, self.written))
         issues.sort(key=lambda i: (i.line is not None, i.line or 0))
         return self.preview
+
+
+def _theme_colon(rest: str) -> int:
+    """Where the colon after a short theme is ("活动安排：…"), or -1."""
+    at = rest.find(":", 0, THEME_MAX + 1)
+    if at <= 0:
+        return -1
+    theme = rest[:at]
+    return -1 if any(ch in theme for ch in ",;。、") else at
 
 
 def _split_at(folded: str, seps: str) -> list[tuple[int, int]]:
