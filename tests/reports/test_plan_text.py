@@ -155,6 +155,9 @@ def test_street_targets_rates_counts_and_a_qualifier() -> None:
     ]
     split = preview.targets[5]
     assert "要达到单独建会正常生产经营企业的40%以上的目标" in split.title
+    lines = (FIXTURES / "street_targets.txt").read_text(encoding="utf-8").splitlines()
+    assert "40%" in lines[split.line - 1]  # the line its number is on, not the one before
+    assert lines[preview.targets[6].line - 1].startswith("独建会")
 
 
 def test_markdown_version_gives_the_same_schedule() -> None:

@@ -10,6 +10,8 @@ other non-blank line is listed as an issue, so nothing disappears without a word
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass, field
 
 from unionplan.errors import UnionplanError
@@ -223,6 +225,7 @@ class _Reader:
         if len(found) > MAX_TARGETS:  # no plan states that many in one paragraph
             self.issue(para[0], "reports.too_many_targets", n=len(found), limit=MAX_TARGETS)
             found = found[:MAX_TARGETS]
+        starts = list(itertools.accumulate((len(p.text) for p in para[:-1]), initial=0))
         for f in found:
             row = TargetRow(
                 title=f.title,
@@ -233,7 +236,7 @@ class _Reader:
                 period=f.period,
                 section=self.section,
                 note=f.note,
-                line=para[0].number,
+                line=para[bisect.bisect_right(starts, f.at) - 1].number,
             )
             row.import_key = target_key(self.year, row)
             if self.duplicate(row.import_key, row.line, row.title):

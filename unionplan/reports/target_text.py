@@ -136,6 +136,7 @@ class FoundTarget:
     direction: str  # at_least | at_most
     period: str  # year | half | quarter
     note: str | None = None  # "1-2期": a range, kept as typed (the value is its lower end)
+    at: int = 0  # where its number stands in the text
 
 
 def past_tense(sentence: str) -> bool:
@@ -342,6 +343,7 @@ def find_targets(text: str, folded: str) -> list[FoundTarget]:
                     direction=hit.direction,
                     period=period,
                     note=hit.note,
+                    at=lo + hit.start,
                 )
             )
     return found
