@@ -247,3 +247,65 @@ def test_google_persistent_500_is_clear_and_writes_nothing(fake: FakeSheets) -> 
     assert len(after) == len(before)
     assert after[3:] == before[3:]  # no row half-written (the header may have gained columns)
     assert "不会丢的活动" not in str(raw("操作日志"))  # and no audit row without its record
+
+
+# Records with every column the tests below write, so the hand-made tab gains its missing
+# columns (one header write) before the write that is counted.
+WARM_ACTIVITY = {
+    "title": "热身",
+    "category": "other",
+    "start": PlanDate(2026, 1),
+    "end": PlanDate(2026, 2),
+}
+WARM_TARGET = {"title": "热身目标", "metric": "count", "target_value": 1}
+
+
+def test_append_many_is_one_write_with_an_audit_row_each(factory: Factory) -> None:
+    store, _, raw = factory(TABS)
+    wb = Workbook(store)
+    # Warm up: the targets tab is created, the hand-made activities tab gains its columns.
+    wb.append("activities", WARM_ACTIVITY, user="u")
+    wb.append("targets", WARM_TARGET, user="u")
+    wb.load(fresh=True)
+    writes = store.stats.writes
+    items = [
+        ("activities", {"title": "庆祝三八节", "category": "festival", "start": PlanDate(2026, 3)}),
+        ("activities", {"title": "疗休养", "start": PlanDate(2026, 7), "end": PlanDate(2026, 8)}),
+        ("targets", {"title": "信息报送不少于2篇", "metric": "count", "target_value": 2}),
+        ("activities", {"title": "教师节慰问", "start": PlanDate(2026, 9)}),
+    ]
+    made = wb.append_many(items, user="导入")
+    assert store.stats.writes - writes == 1  # one save / one batchUpdate for all of them
+    assert [r["title"] for r in made] == [values["title"] for _, values in items]
+    assert made[0]["id"].startswith("A-") and made[2]["id"].startswith("T-")
+    data = wb.load(fresh=True)
+    assert data.record("activities", made[1]["id"])["end"] == PlanDate(2026, 8)
+    assert data.record("targets", made[2]["id"])["target_value"] == 2
+    for rec in made:
+        assert _audited(raw, rec["id"]) == 1
+
+
+def test_append_many_of_nothing_writes_nothing(factory: Factory) -> None:
+    store, _, _ = factory(TABS)
+    wb = Workbook(store)
+    wb.load(fresh=True)
+    writes = store.stats.writes
+    assert wb.append_many([], user="u") == []
+    assert store.stats.writes == writes
+
+
+def test_google_append_many_sends_one_batch_update(fake: FakeSheets) -> None:
+    store, _, raw = _gsheets(fake)(TABS)
+    wb = Workbook(store)
+    wb.ensure_tabs()
+    wb.append("activities", WARM_ACTIVITY, user="u")
+    wb.append("targets", WARM_TARGET, user="u")
+    wb.load(fresh=True)
+    fake.reset_log()
+    items = [("activities", {"title": f"活动{n}", "start": PlanDate(2026, n)}) for n in (1, 2, 3)]
+    items.append(("targets", {"title": "建会率", "metric": "rate", "target_value": 0.95}))
+    made = wb.append_many(items, user="u")
+    assert [r.kind for r in fake.requests()] == ["spreadsheets.batchUpdate"]
+    titles = [str(row[0]) for row in raw("活动安排") if row]
+    assert titles[-3:] == [f"活动{n}" for n in (1, 2, 3)]
+    assert all(_audited(raw, rec["id"]) == 1 for rec in made)

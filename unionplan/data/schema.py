@@ -357,6 +357,11 @@ SYSTEM_COLUMNS: tuple[Column, ...] = (
 ID = C("id", L("编号", "編號", "ID", "序号编码", "记录编号"), "text", required=True)
 
 
+# Which item of an imported plan a row came from (a hash of year, months and title), so
+# importing the same plan again skips what is already there. Blank for rows typed by hand.
+IMPORT_KEY = C("import_key", L("导入标识", "匯入標識", "Import key", "导入编号"))
+
+
 def _table(key: str, label: Label, prefix: str, *cols: Column, system: bool = False) -> Table:
     return Table(key, label, prefix, (ID, *cols, *SYSTEM_COLUMNS), system)
 
@@ -384,6 +389,7 @@ ACTIVITIES = _table(
     # "2026-03-06=done; 2026-03-20=skipped": per-occurrence outcome of a recurring activity.
     C("occurrences", L("场次记录", "場次記錄", "Occurrences")),
     C("notes", L("备注", "備註", "Notes", "说明")),
+    IMPORT_KEY,
 )
 
 TARGETS = _table(
@@ -407,6 +413,7 @@ TARGETS = _table(
     C("count_source", L("统计方式", "統計方式", "Counted from"), "enum", COUNT_SOURCE),
     C("count_category", L("统计类别", "統計類別", "Counted category"), "enum", ACTIVITY_CATEGORY),
     C("notes", L("备注", "備註", "Notes", "措施")),
+    IMPORT_KEY,
 )
 
 PROGRESS = _table(

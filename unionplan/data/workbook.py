@@ -592,6 +592,22 @@ class Workbook:
         lang: str,
     ) -> tuple[str, list[list[Cell]], int]:
         """The audit row for a write, as an append for `Store.write`."""
+        return (
+            td.title or "",
+            [self._audit_cells(td, user, table, rid, action, changes, lang)],
+            td.colmap["id"],
+        )
+
+    def _audit_cells(
+        self,
+        td: TableData,
+        user: str,
+        table: str,
+        rid: str,
+        action: str,
+        changes: Mapping[str, Any],
+        lang: str,
+    ) -> list[Cell]:
         rec = {
             "id": new_id(schema.AUDIT_LOG.id_prefix),
             "at": dt.datetime.now().replace(microsecond=0),
@@ -601,7 +617,7 @@ class Workbook:
             "action": action,
             "changes": json.dumps(changes, ensure_ascii=False, default=str),
         }
-        return (td.title or "", [self._row_cells(td, rec, lang)], td.colmap["id"])
+        return self._row_cells(td, rec, lang)
 
     def append(self, key: str, values: Mapping[str, Any], user: str) -> dict[str, Any]:
         """Add one record; returns it with id, version and timestamps filled in.
@@ -609,46 +625,83 @@ class Workbook:
         One write: the row and its audit row together (plus, once, the header cells a
         hand-made tab lacks).
         """
-        table = TABLES[key]
-        data = self.load()
-        lang = data.language
+        return self.append_many([(key, values)], user)[0]
+
+    def append_many(
+        self, items: Sequence[tuple[str, Mapping[str, Any]]], user: str
+    ) -> list[dict[str, Any]]:
+        """Add many records, to one table or several, with their audit rows in ONE write.
+
+        `items` are (table key, values) pairs; the records come back in the same order,
+        with id, version and timestamps filled in. Whatever the number of records, the
+        store is written once (one xlsx save, one Google batchUpdate), so an import of a
+        whole plan lands completely or not at all. A hand-made tab that lacks columns
+        the records need gets them first, once per tab.
+        """
+        if not items:
+            return []
+        lang = self.load().language
         now = dt.datetime.now().replace(microsecond=0)
-        rec: dict[str, Any] = {k: v for k, v in values.items() if k in table.keys}
-        rec["id"] = rec.get("id") or new_id(table.id_prefix)
-        rec.update(
-            version=1,
-            created_at=now,
-            created_by=user,
-            updated_at=now,
-            updated_by=user,
-            deleted=False,
-        )
-        # Settings and the audit log have no version or timestamps of their own.
-        rec = {k: v for k, v in rec.items() if k in table.keys}
+        records: list[tuple[str, dict[str, Any]]] = []
+        for key, values in items:
+            table = TABLES[key]
+            rec: dict[str, Any] = {k: v for k, v in values.items() if k in table.keys}
+            rec["id"] = rec.get("id") or new_id(table.id_prefix)
+            rec.update(
+                version=1,
+                created_at=now,
+                created_by=user,
+                updated_at=now,
+                updated_by=user,
+                deleted=False,
+            )
+            # Settings and the audit log have no version or timestamps of their own.
+            records.append((key, {k: v for k, v in rec.items() if k in table.keys}))
+        keys = list(dict.fromkeys(key for key, _ in records))
         try:
             with self.store.transaction():
-                # Both layouts are taken before the first write: a write changes the store's
+                # Every layout is taken before the first write: a write changes the store's
                 # token, and a layout looked up after it would cost a needless re-read.
-                td = self._layout(key)
+                layouts = {key: self._layout(key) for key in keys}
                 audit_td = self._layout("audit_log")
-                self._add_missing_columns(
-                    td, [k for k, v in rec.items() if not _same(v, None) or k == "id"], lang
-                )
-                appends = [(td.title or "", [self._row_cells(td, rec, lang)], td.colmap["id"])]
-                if key != "audit_log":  # every write is audited, except the audit itself
-                    changes = {
-                        k: [None, _audit_value(table.column(k), v)]
+                for key in keys:
+                    needed = {
+                        k: None
+                        for k2, rec in records
+                        if k2 == key
                         for k, v in rec.items()
-                        if k not in _SYSTEM_KEYS and not _same(v, None)
+                        if not _same(v, None) or k == "id"
                     }
-                    appends.append(
-                        self._audit_row(audit_td, user, key, rec["id"], "append", changes, lang)
+                    self._add_missing_columns(layouts[key], needed, lang)
+                appends: list[tuple[str, Sequence[Sequence[Cell]], int]] = []
+                for key in keys:
+                    td = layouts[key]
+                    rows = [self._row_cells(td, rec, lang) for k2, rec in records if k2 == key]
+                    appends.append((td.title or "", rows, td.colmap["id"]))
+                audit_rows = [
+                    self._audit_cells(
+                        audit_td,
+                        user,
+                        key,
+                        rec["id"],
+                        "append",
+                        {
+                            k: [None, _audit_value(TABLES[key].column(k), v)]
+                            for k, v in rec.items()
+                            if k not in _SYSTEM_KEYS and not _same(v, None)
+                        },
+                        lang,
                     )
-                # The row and its audit row in one write: both land, or neither.
+                    for key, rec in records
+                    if key != "audit_log"  # every write is audited, except the audit itself
+                ]
+                if audit_rows:
+                    appends.append((audit_td.title or "", audit_rows, audit_td.colmap["id"]))
+                # The rows and their audit rows in one write: all land, or none.
                 self.store.write(appends=appends)
         finally:
             self.invalidate()
-        return rec
+        return [rec for _, rec in records]
 
     def update(
         self,

@@ -1,18 +1,23 @@
-"""Command line: check a workbook, copy one between stores, write a demo workbook.
+"""Command line: check a workbook, copy one between stores, write a demo workbook, import
+a plan.
 
     python -m unionplan check WORKBOOK [--lang zh-Hans|zh-Hant|en]
     python -m unionplan copy SOURCE DEST
     python -m unionplan demo PATH [--kind school|township] [--year N] [--force]
+    python -m unionplan import PLAN WORKBOOK [--dry-run] [--json] [--year N] [--user NAME]
 
 WORKBOOK, SOURCE and DEST take the forms UNIONPLAN_WORKBOOK takes: a path to an .xlsx
-file, a Google Sheets URL or a spreadsheet key. Exit status: 0 done, 1 a copy did not
-read back the same, 2 the workbook could not be opened or the command was refused.
+file, a Google Sheets URL or a spreadsheet key. PLAN is a .txt, .md, .xlsx or .csv file.
+Exit status: 0 done, 1 a copy did not read back the same or a plan held nothing to
+import, 2 the workbook or plan could not be opened or the command was refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import json
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -20,13 +25,16 @@ from pathlib import Path
 
 from unionplan import i18n
 from unionplan.data import schema
+from unionplan.data.parse import PlanDate
 from unionplan.data.store.base import Store
-from unionplan.data.workbook import WorkbookData, parse_workbook
+from unionplan.data.workbook import Workbook, WorkbookData, parse_workbook
 from unionplan.errors import UnionplanError
 from unionplan.ops import demo, transfer
 from unionplan.ops.config import Location, open_store, parse_location, read_secrets, sheet_key
+from unionplan.reports import importer
 
 EXIT_OK, EXIT_MISMATCH, EXIT_FAILED = 0, 1, 2
+EXIT_NOTHING = 1  # import: the plan held no activity or target
 
 
 def say(key: str, lang: str, /, **params: object) -> str:
@@ -192,6 +200,97 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _span_text(start: object, end: object, lang: str) -> str:
+    first = i18n.fmt_date(start, lang) if isinstance(start, PlanDate) else str(start or "")
+    if isinstance(end, PlanDate) and end != start:
+        return f"{first}–{i18n.fmt_date(end, lang)}"
+    return first
+
+
+def _record_line(table: str, record: dict, row: object, lang: str) -> str:
+    if table == "activities":
+        return say(
+            "cli.import_activity",
+            lang,
+            when=_span_text(record.get("start"), record.get("end"), lang),
+            category=schema.ACTIVITY_CATEGORY.label(record.get("category") or "other", lang),
+            title=record.get("title"),
+        )
+    value = getattr(row, "value", None)
+    number = "" if value is None else f"{value:g}"
+    return say(
+        "cli.import_target",
+        lang,
+        value=number,
+        unit=getattr(row, "unit", ""),
+        direction=schema.DIRECTION.label(record.get("direction") or "at_least", lang),
+        title=record.get("title"),
+    )
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    lang = args.lang or schema.DEFAULT_LANG
+    try:
+        _, store = open_location(args.workbook)
+        workbook = Workbook(store)
+        data = workbook.load(fresh=True)
+    except UnionplanError as err:
+        _err(say("cli.cannot_open", lang, location=args.workbook, message=error_text(err, lang)))
+        return EXIT_FAILED
+    lang = args.lang or data.language
+    year = args.year or data.plan_year
+    plan_path = Path(args.plan)
+    try:
+        preview = importer.read_plan(plan_path, plan_path.name, year=year)
+    except UnionplanError as err:
+        _err(say("cli.import_cannot_read", lang, plan=args.plan, message=error_text(err, lang)))
+        return EXIT_FAILED
+    for issue in preview.issues:  # what was not understood, line by line, to stderr
+        _err(
+            say(
+                "cli.import_issue",
+                lang,
+                where=issue.where(lang) or plan_path.name,
+                message=issue.message(lang),
+                text=issue.text,
+            ).rstrip()
+        )
+    if preview.empty:
+        _err(say("cli.import_nothing", lang, plan=args.plan))
+        return EXIT_NOTHING
+    try:
+        if args.dry_run:
+            plan = importer.plan_import(preview, importer.existing_keys(data), strict=False)
+            written = [(t, values, row) for t, values, row in plan.create]
+            existing, invalid = plan.existing, plan.invalid
+        else:
+            result = importer.import_preview(workbook, preview, args.user, strict=False)
+            written = result.created
+            existing, invalid = result.existing, result.invalid
+    except UnionplanError as err:
+        _err(error_text(err, lang))
+        return EXIT_FAILED
+    for row, problems in invalid:
+        message = "; ".join(i18n.t(k, lang) for keys in problems.values() for k in keys)
+        where = i18n.t("reports.line", lang, line=row.line) if row.line else plan_path.name
+        _err(say("cli.import_issue", lang, where=where, message=message, text=row.title))
+    for table, record, row in written:
+        if args.json:
+            line = importer.summary(table, record, row)
+            _out(json.dumps(line, ensure_ascii=False, default=str))
+        else:
+            _out(_record_line(table, record, row, lang))
+    counts = {
+        "activities": sum(1 for t, _, _ in written if t == "activities"),
+        "targets": sum(1 for t, _, _ in written if t == "targets"),
+        "existing": len(existing),
+    }
+    key = "cli.import_would" if args.dry_run else "cli.import_done"
+    # With --json, stdout holds only the JSON lines; the summary goes to stderr.
+    (_err if args.json else _out)(say(key, lang, location=data.location, **counts))
+    return EXIT_OK
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -245,7 +344,39 @@ def build_parser() -> argparse.ArgumentParser:
     dem.add_argument("--force", action="store_true", help="覆盖已有文件 / replace an existing file")
     dem.add_argument("--lang", choices=schema.LANGS, help="输出语言 / output language")
     dem.set_defaults(func=cmd_demo)
+
+    imp = sub.add_parser(
+        "import",
+        help="把写好的工作计划导入工作簿 / import a written plan into a workbook",
+        description="从计划文本（.txt .md）或计划表（.xlsx .csv）读出按月的活动和带数字的目标，"
+        "一次写入；已导入过的不会重复 / read activities by month and targets with numbers "
+        "from a plan (.txt .md .xlsx .csv) and write them at once; what was imported before "
+        "is skipped",
+    )
+    imp.add_argument("plan", metavar="PLAN", help="计划文件 / the plan file (.txt .md .xlsx .csv)")
+    imp.add_argument("workbook", metavar="WORKBOOK", help=where)
+    imp.add_argument(
+        "--dry-run", action="store_true", help="只预览，不写入 / show what would be imported"
+    )
+    imp.add_argument("--json", action="store_true", help="每项一行 JSON / one JSON object per line")
+    imp.add_argument(
+        "--year", type=int, help="计划年度，默认取工作簿设置 / plan year, default: the workbook's"
+    )
+    imp.add_argument(
+        "--user",
+        default=_default_user(),
+        help="操作日志中记录的操作人 / the user named in the audit log",
+    )
+    imp.add_argument("--lang", choices=schema.LANGS, help=lang_help)
+    imp.set_defaults(func=cmd_import)
     return p
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
