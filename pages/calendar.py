@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_calendar import calendar
 
 from unionplan import i18n, ui
+from unionplan.data import periods
 from unionplan.plan import activities, calendar_view, holidays, ics, schedule_xlsx
 from unionplan.ui import activities as act_ui
 
@@ -17,7 +18,7 @@ d = ui.data()
 names = act_ui.unit_names(d)
 
 f = act_ui.filters(d, key="cal_f", period=False)
-lo, hi = activities.year_window(f.year)
+lo, hi = periods.year_bounds(f.year)
 shown = activities.filter_activities(d.df("activities"), f, names)
 due = calendar_view.deadlines(d.df("targets"), lo, hi, f.units)
 

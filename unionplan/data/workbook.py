@@ -23,6 +23,7 @@ import pandas as pd
 from unionplan.data import parse, schema
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.values import is_blank, is_missing, py, same
 from unionplan.errors import ConflictError, NotFoundError, UnionplanError
 
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
@@ -92,7 +93,7 @@ class WorkbookData:
         hit = df[df["id"] == record_id]
         if hit.empty:
             raise NotFoundError(f"{key}/{record_id}", key="errors.record_not_found", id=record_id)
-        return {k: _py(v) for k, v in hit.iloc[0].items()}
+        return {k: py(v) for k, v in hit.iloc[0].items()}
 
 
 def plan_year(settings: Mapping[str, str]) -> int:
@@ -100,22 +101,6 @@ def plan_year(settings: Mapping[str, str]) -> int:
     if value and 1900 < value < 2200:
         return value
     return dt.date.today().year
-
-
-def _py(v: Any) -> Any:
-    """pandas scalars back to plain Python (NaN -> None) for forms and JSON."""
-    if v is None:
-        return None
-    if isinstance(v, float) and v != v:
-        return None
-    if v is pd.NA or v is pd.NaT:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            return v.item()
-        except (ValueError, AttributeError):
-            return v
-    return v
 
 
 def new_id(prefix: str) -> str:
@@ -148,14 +133,14 @@ def find_header(table: Table, grid: Grid) -> tuple[int, dict[str, int], list[str
     for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         found: dict[str, int] = {}
         for j, cell in enumerate(row):
-            key = schema.match_column(table.key, cell) if not parse.is_blank(cell) else None
+            key = schema.match_column(table.key, cell) if not is_blank(cell) else None
             if key and key not in found:
                 found[key] = j
         if len(found) >= 2 or "id" in found:
             unknown = [
                 _cell_text(c)
                 for j, c in enumerate(row)
-                if not parse.is_blank(c) and j not in found.values()
+                if not is_blank(c) and j not in found.values()
             ]
             return i, found, unknown
     return None
@@ -172,7 +157,7 @@ def _parse_cell(col: Column, raw: Cell, year: int) -> tuple[Any, str | None]:
         text = _cell_text(raw).strip()
         return (text or None), None
     if kind == "enum":
-        if parse.is_blank(raw):
+        if is_blank(raw):
             return None, None
         assert col.enum is not None
         code = schema.match_enum(col.enum, raw)
@@ -227,7 +212,7 @@ def read_table(
             Issue(table.label.zh_hans, None, None, "", "issues.missing_tab", {"tab": table.key})
         )
         return td, issues
-    if not grid or all(all(parse.is_blank(c) for c in r) for r in grid):
+    if not grid or all(all(is_blank(c) for c in r) for r in grid):
         issues.append(Issue(title, None, None, "", "issues.empty_tab"))
         return td, issues
     found = find_header(table, grid)
@@ -245,7 +230,7 @@ def read_table(
     # Duplicate headers: the first one wins, the others are reported and carried through.
     seen: dict[str, int] = {}
     for j, c in enumerate(grid[hi]):
-        key = schema.match_column(table.key, c) if not parse.is_blank(c) else None
+        key = schema.match_column(table.key, c) if not is_blank(c) else None
         if key and key in seen and cols.get(key) != j:
             issues.append(
                 Issue(title, td.header_row, _cell_text(c), _cell_text(c), "issues.duplicate_column")
@@ -262,7 +247,7 @@ def read_table(
     n_deleted = 0
     for i in range(hi + 1, len(grid)):
         row = grid[i]
-        if not row or all(parse.is_blank(c) for c in row):
+        if not row or all(is_blank(c) for c in row):
             continue
         rownum = i + 1
         rec: dict[str, Any] = {ROW: rownum}
@@ -317,7 +302,7 @@ def read_table(
             if (
                 col.required
                 and col.key != "id"
-                and parse.is_blank(rec.get(col.key))
+                and is_blank(rec.get(col.key))
                 and (col.key in cols)
             ):
                 issues.append(Issue(title, rownum, td.header[cols[col.key]], "", "issues.required"))
@@ -358,7 +343,7 @@ def _resolve_refs(tables: dict[str, TableData], issues: list[Issue]) -> None:
             values = td.df[col.key].tolist()
             changed = False
             for n, v in enumerate(values):
-                if parse.is_blank(v) or v in ids:
+                if is_blank(v) or v in ids:
                     continue
                 hit = by_name.get(schema.norm(v))
                 if hit:
@@ -440,7 +425,7 @@ def _parse_workbook(grids: Mapping[str, Grid], *, location: str, kind: str) -> W
 
 def to_cell(col: Column, value: Any, lang: str) -> Cell:
     """A record value as the cell the workbook stores, in the workbook's language."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if is_missing(value):
         return ""
     kind = col.kind
     if kind == "enum":
@@ -468,26 +453,10 @@ def to_cell(col: Column, value: Any, lang: str) -> Cell:
 
 def _audit_value(col: Column | None, value: Any) -> Any:
     if col is not None and col.sensitive:
-        return MASK if value not in (None, "", []) else ""
+        return "" if is_blank(value) else MASK
     if isinstance(value, (dt.date, parse.PlanDate)):
         return str(value)
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    def norm(v: Any) -> Any:
-        v = _py(v)
-        if v in ("", [], ()):
-            return None
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return float(v)
-        if isinstance(v, tuple):
-            return list(v)
-        return v
-
-    return norm(a) == norm(b)
+    return None if is_missing(value) else value
 
 
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
@@ -632,14 +601,14 @@ class Workbook:
                 td = self._layout(key)
                 audit_td = self._layout("audit_log")
                 self._add_missing_columns(
-                    td, [k for k, v in rec.items() if not _same(v, None) or k == "id"], lang
+                    td, [k for k, v in rec.items() if not same(v, None) or k == "id"], lang
                 )
                 appends = [(td.title or "", [self._row_cells(td, rec, lang)], td.colmap["id"])]
                 if key != "audit_log":  # every write is audited, except the audit itself
                     changes = {
                         k: [None, _audit_value(table.column(k), v)]
                         for k, v in rec.items()
-                        if k not in _SYSTEM_KEYS and not _same(v, None)
+                        if k not in _SYSTEM_KEYS and not same(v, None)
                     }
                     appends.append(
                         self._audit_row(audit_td, user, key, rec["id"], "append", changes, lang)
@@ -677,7 +646,7 @@ class Workbook:
                     raise NotFoundError(
                         f"{key}/{record_id}", key="errors.record_not_found", id=record_id
                     )
-                current = {k: _py(v) for k, v in hit.iloc[0].items()}
+                current = {k: py(v) for k, v in hit.iloc[0].items()}
                 if int(current.get("version") or 0) != int(expected_version):
                     raise ConflictError(
                         key,
@@ -692,7 +661,7 @@ class Workbook:
                     for k, v in changes.items()
                     if k in table.keys
                     and k not in ("id", "version")
-                    and not _same(current.get(k), v)
+                    and not same(current.get(k), v)
                 }
                 if not diff:
                     return current

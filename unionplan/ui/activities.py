@@ -18,6 +18,7 @@ import streamlit as st
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE, Enum
+from unionplan.data.values import is_blank
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
@@ -213,7 +214,7 @@ def _show_problems(problems: Mapping[str, list[str]]) -> None:
 
 def _value_text(field: str, value: Any, d: WorkbookData) -> str:
     """A value as people read it, for the side-by-side conflict view."""
-    if activities.blank(value):
+    if is_blank(value):
         return "—"
     col = ACTIVITIES.column(field)
     if col.enum is not None:

@@ -10,7 +10,6 @@ conflict side by side.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ import streamlit as st
 
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
+from unionplan.data.periods import PERIOD_CODES, period_bounds
 from unionplan.data.schema import (
     ACTIVITY_CATEGORY,
     COUNT_SOURCE,
@@ -29,6 +29,7 @@ from unionplan.data.schema import (
     TARGETS,
     Enum,
 )
+from unionplan.data.values import is_blank
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError
 from unionplan.goals import assessment, charts
@@ -40,15 +41,11 @@ PERIOD_KEY = "targets_period"
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == ""
-
-
 def unit_names(d: WorkbookData) -> dict[str, str]:
     df = d.df("units")
     if df.empty:
         return {}
-    return {str(i): str(n) for i, n in zip(df["id"], df["name"], strict=True) if not _blank(i)}
+    return {str(i): str(n) for i, n in zip(df["id"], df["name"], strict=True) if not is_blank(i)}
 
 
 # ------------------------------------------------------------------ the computation
@@ -72,17 +69,17 @@ def period_picker(d: WorkbookData, today: dt.date) -> tuple[str, dt.date]:
     """Q1–Q4, H1/H2 or the year of the plan: every figure on the page follows it."""
     year = d.plan_year
     default = tg.current_period(year, today)
-    if st.session_state.get(PERIOD_KEY) not in tg.PERIOD_CODES:
+    if st.session_state.get(PERIOD_KEY) not in PERIOD_CODES:
         st.session_state[PERIOD_KEY] = default
     code = st.segmented_control(
         t("targets.period_label"),
-        tg.PERIOD_CODES,
-        format_func={c: t(f"targets.period_{c}") for c in tg.PERIOD_CODES}.get,
+        PERIOD_CODES,
+        format_func={c: t(f"targets.period_{c}") for c in PERIOD_CODES}.get,
         key=PERIOD_KEY,
     )
     code = code or default  # clicking the selected button again clears it
     as_of = tg.as_of_for(year, code, today)
-    start, _ = tg.period_bounds(year, code)
+    start, _ = period_bounds(year, code)
     st.caption(
         t(
             "targets.as_of",
@@ -136,7 +133,7 @@ def display_table(df: pd.DataFrame, d: WorkbookData) -> pd.DataFrame:
                 t("targets.col_actual"): charts.value_text(r, "actual", lg),
                 t("targets.col_pct"): (
                     i18n.fmt_percent(r["pct_achieved"], lg)
-                    if not _blank(r["pct_achieved"])
+                    if not is_blank(r["pct_achieved"])
                     else "—"
                 ),
                 t("targets.col_expected"): (
@@ -146,10 +143,12 @@ def display_table(df: pd.DataFrame, d: WorkbookData) -> pd.DataFrame:
                 ),
                 t("targets.col_status"): charts.status_label(r["status"], lg),
                 t("targets.col_deadline"): i18n.fmt_date(
-                    r["due"] if _blank(r["deadline"]) else r["deadline"], lg
+                    r["due"] if is_blank(r["deadline"]) else r["deadline"], lg
                 ),
                 t("targets.col_responsible"): r["responsible"],
-                t("targets.col_unit"): "" if _blank(r["unit"]) else units.get(r["unit"], r["unit"]),
+                t("targets.col_unit"): ""
+                if is_blank(r["unit"])
+                else units.get(r["unit"], r["unit"]),
             }
         )
     return pd.DataFrame(rows)
@@ -268,15 +267,15 @@ def history(d: WorkbookData, target_id: str) -> None:
     cols = ["date", "value", "numerator", "denominator", "unit", "note", "evidence"]
     shown = rows.sort_values("date", ascending=False, na_position="last")[cols].copy()
     units = unit_names(d)
-    shown["unit"] = [units.get(u, u) if not _blank(u) else "" for u in shown["unit"]]
-    shown["date"] = [i18n.fmt_date(v, lg) if not _blank(v) else "" for v in shown["date"]]
+    shown["unit"] = [units.get(u, u) if not is_blank(u) else "" for u in shown["unit"]]
+    shown["date"] = [i18n.fmt_date(v, lg) if not is_blank(v) else "" for v in shown["date"]]
     for c in ("value", "numerator", "denominator"):
         shown[c] = [
-            "" if _blank(v) else i18n.fmt_number(v, lg, 0 if float(v).is_integer() else 2)
+            "" if is_blank(v) else i18n.fmt_number(v, lg, 0 if float(v).is_integer() else 2)
             for v in shown[c]
         ]
     for c in ("note", "evidence"):
-        shown[c] = ["" if _blank(v) else str(v) for v in shown[c]]
+        shown[c] = ["" if is_blank(v) else str(v) for v in shown[c]]
     shown.columns = [PROGRESS.column(c).label.get(lg) for c in cols]
     st.dataframe(shown, hide_index=True, width="stretch", key="table_history")
 
@@ -461,7 +460,7 @@ _DEFAULTS = (("direction", "at_least"), ("period", "year"), ("count_source", "ma
 
 def _form_text(field: str, value: Any, metric: str | None) -> Any:
     """A stored value as the form shows it: a rate as "95%", a deadline as "2026-06"."""
-    if _blank(value):
+    if is_blank(value):
         return "" if field not in ("metric", "count_category", "unit") else None
     if field in ("target_value", "baseline"):
         v = float(value)
@@ -651,7 +650,7 @@ def _conflict_view(key: str, conflict_key: str) -> None:
 
 def _shown(field: str, value: Any, metric: str | None, lg: str) -> str:
     col = TARGETS.column(field)
-    if _blank(value):
+    if is_blank(value):
         return "—"
     if col.enum is not None:
         return col.enum.label(str(value), lg)

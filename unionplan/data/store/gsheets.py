@@ -31,6 +31,7 @@ from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.values import is_blank
 from unionplan.errors import (
     BackendUnavailableError,
     ConfigError,
@@ -170,7 +171,12 @@ def _json_cell(value: Cell) -> Any:
     return str(value)
 
 
-def _blank(value: Any) -> bool:
+def _empty_to_sheets(value: Any) -> bool:
+    """An empty cell as Sheets sees it when it finds a table: no value at all.
+
+    Not `values.is_blank`: a cell holding only a space is data to Sheets and so part of
+    a table, and the append anchor must agree with Sheets, not with the app's reading.
+    """
     return value is None or value == ""
 
 
@@ -182,14 +188,16 @@ def _append_anchor_row(grid: Grid) -> int:
     gap. Anchoring at the first row of the last block (whose column A is filled) makes the
     append land after the last block, and stays right if others appended since we read.
     """
-    last = max((i for i, row in enumerate(grid) if any(not _blank(v) for v in row)), default=-1)
+    last = max(
+        (i for i, row in enumerate(grid) if any(not _empty_to_sheets(v) for v in row)), default=-1
+    )
     if last < 0:
         return 1
     start = last
-    while start > 0 and any(not _blank(v) for v in grid[start - 1]):
+    while start > 0 and any(not _empty_to_sheets(v) for v in grid[start - 1]):
         start -= 1
     for i in range(start, last + 1):
-        if grid[i] and not _blank(grid[i][0]):
+        if grid[i] and not _empty_to_sheets(grid[i][0]):
             return i + 1
     return 1
 
@@ -594,7 +602,7 @@ class GSheetsStore(Store):
             lambda: self._http.values_get(self.key, rng, params=params),
             what=f"checking which rows reached {title!r}",
         )
-        landed = {str(r[0]) for r in reply.get("values", []) if r and not _blank(r[0])}
+        landed = {str(r[0]) for r in reply.get("values", []) if r and not is_blank(r[0])}
         idx = id_col - 1
         return [
             row for row in rows if not (len(row) > idx and str(row[idx]) in landed and row[idx])
