@@ -20,11 +20,12 @@ from pathlib import Path
 
 from unionplan import i18n
 from unionplan.data import schema
+from unionplan.data.sheet_address import sheet_key
 from unionplan.data.store.base import Store
 from unionplan.data.workbook import WorkbookData, parse_workbook
 from unionplan.errors import UnionplanError
 from unionplan.ops import demo, transfer
-from unionplan.ops.config import Location, open_store, parse_location, read_secrets, sheet_key
+from unionplan.ops.config import Location, open_store, parse_location, read_secrets
 
 EXIT_OK, EXIT_MISMATCH, EXIT_FAILED = 0, 1, 2
 

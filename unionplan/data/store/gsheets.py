@@ -15,7 +15,6 @@ import math
 import numbers
 import os
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +29,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.data.values import is_blank
 from unionplan.errors import (
@@ -44,27 +44,8 @@ from unionplan.errors import (
 EMULATOR_ENV = "UNIONPLAN_SHEETS_EMULATOR_HOST"
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-SPREADSHEET_URL = "https://docs.google.com/spreadsheets/d/{key}"
-
-_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 
 T = TypeVar("T")
-
-
-def spreadsheet_key(spreadsheet: str) -> str:
-    """The key of a spreadsheet given as a key or as any docs.google.com URL of it."""
-    text = (spreadsheet or "").strip()
-    match = _URL_KEY.search(text)
-    if match:
-        return match.group(1)
-    if _BARE_KEY.match(text):
-        return text
-    raise ConfigError(
-        f"Not a Google Sheets URL or key: {text!r}. Expected "
-        "https://docs.google.com/spreadsheets/d/<KEY>/… or the <KEY> itself.",
-        value=text,
-    )
 
 
 class EmulatorSession(requests.Session):
@@ -247,7 +228,14 @@ class GSheetsStore(Store):
             spreadsheet = info.get("spreadsheet")
         if not spreadsheet:
             raise ConfigError("No spreadsheet URL or key configured.")
-        self.key = spreadsheet_key(str(spreadsheet))
+        key = sheet_key(str(spreadsheet))
+        if key is None:
+            raise ConfigError(
+                f"Not a Google Sheets URL or key: {spreadsheet!r}. Expected "
+                "https://docs.google.com/spreadsheets/d/<KEY>/… or the <KEY> itself.",
+                value=str(spreadsheet),
+            )
+        self.key = key
         self._email: str | None = (info or {}).get("client_email") or None
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
@@ -337,7 +325,7 @@ class GSheetsStore(Store):
 
     @property
     def location(self) -> str:
-        return SPREADSHEET_URL.format(key=self.key)
+        return sheet_url(self.key)
 
     def service_account_email(self) -> str | None:
         return self._email
