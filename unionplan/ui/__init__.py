@@ -25,6 +25,7 @@ T = TypeVar("T")
 LANG_KEY = "lang"
 USER_KEY = "user_name"
 FLASH_KEY = "_flash"
+_LOCATION = "_location"
 
 
 def lang() -> str:
@@ -36,10 +37,25 @@ def t(key: str, /, **params: Any) -> str:
     return i18n.t(key, lang(), **params)
 
 
+def use_location(loc: Location) -> None:
+    """Work on another workbook for the rest of this session (a tested Google Sheet)."""
+    st.session_state[_LOCATION] = loc
+
+
+def session_location() -> Location | None:
+    """The workbook this session chose on the data page, if it chose one."""
+    loc = st.session_state.get(_LOCATION)
+    return loc if isinstance(loc, Location) else None
+
+
+def forget_location() -> None:
+    """Back to the configured workbook."""
+    st.session_state.pop(_LOCATION, None)
+
+
 def location() -> Location:
-    """The configured workbook location; the data page may override it for the session."""
-    loc = st.session_state.get("_location")
-    return loc if isinstance(loc, Location) else resolve_location()
+    """The workbook this session works on: its own choice, else the configured one."""
+    return session_location() or resolve_location()
 
 
 @st.cache_resource(show_spinner=False)

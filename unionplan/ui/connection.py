@@ -13,7 +13,7 @@ from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.errors import UnionplanError
 from unionplan.ops import connect
 from unionplan.ops.config import Location, open_store, resolve_location
-from unionplan.ui import clear_cache, flash, lang, location, show_error, t
+from unionplan.ui import clear_cache, flash, lang, location, show_error, t, use_location
 
 _CHECK = "_gs_check"  # (ConnectionCheck, ServiceAccount | None) of the last good test
 _MODES = ("upload", "path", "configured")
@@ -127,7 +127,7 @@ def google_connect() -> None:
             names = sep.join(connect.table_label(k, lang()) for k in check.tables_missing)
             st.caption(t("data.tables_missing", tables=names))
     if st.button(t("data.use_sheet"), key="gs_use", icon=":material/swap_horiz:"):
-        st.session_state["_location"] = connect.location_for(check, account)
+        use_location(connect.location_for(check, account))
         clear_cache()
         flash(t("data.using_sheet"))
         st.rerun()
