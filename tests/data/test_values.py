@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from unionplan.data.parse import PlanDate
-from unionplan.data.values import is_blank, is_missing, py, same
+from unionplan.data.values import changes, is_blank, is_missing, py, same
 
 MISSING = [None, math.nan, np.nan, np.float32("nan"), pd.NA, pd.NaT, np.datetime64("NaT")]
 
@@ -86,3 +86,10 @@ def test_same(a: object, b: object) -> None:
 )
 def test_not_same(a: object, b: object) -> None:
     assert not same(a, b) and not same(b, a)
+
+
+def test_changes_are_the_fields_whose_value_moved() -> None:
+    before = {"title": "三八节", "budget": 1600, "notes": None, "version": 3}
+    after = {"title": "三八节", "budget": 1600.0, "notes": "", "location": "礼堂"}
+    assert changes(before, after) == {"location": "礼堂"}
+    assert changes(before, {"budget": 1800}) == {"budget": 1800}

@@ -4,11 +4,13 @@
 * `is_blank`: an empty cell however it arrives: missing, text of only whitespace
   (full-width 　 and no-break spaces included), or an empty list (a multi-choice cell).
 * `py`: a DataFrame cell as plain Python, missing as None, numpy scalars unwrapped.
-* `same`: whether two values mean the same cell content (blanks alike, 3 == 3.0).
+* `same`: whether two values mean the same cell content (blanks alike, 3 == 3.0), and
+  `changes`: the fields an edit really changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -62,3 +64,9 @@ def same(a: Any, b: Any) -> bool:
     """Whether two values are the same cell content: every blank alike, a number whatever
     its type (3 == 3.0 == numpy 3), a tuple like the list of its items."""
     return _comparable(a) == _comparable(b)
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of `after` whose value is not the same as in `before`: what an edit
+    really changes, so an update writes only those cells."""
+    return {k: v for k, v in after.items() if not same(before.get(k), v)}

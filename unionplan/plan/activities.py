@@ -19,7 +19,7 @@ from unionplan.data import parse, periods
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import last_day
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE
-from unionplan.data.values import is_blank, same
+from unionplan.data.values import is_blank
 from unionplan.errors import ValidationError
 from unionplan.i18n import fmt_date
 from unionplan.plan import recurrence
@@ -254,11 +254,6 @@ def form_values(record: Mapping[str, Any] | None) -> dict[str, str]:
         else:
             out[key] = str(v)
     return out
-
-
-def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields an edit actually changes (so an update writes only those cells)."""
-    return {k: v for k, v in after.items() if not same(before.get(k), v)}
 
 
 # ------------------------------------------------------------------ quick actions

@@ -1,7 +1,9 @@
-"""The only Streamlit-aware part of unionplan: session language, cached loading, user,
-error display and the write-then-rerun cycle. Pages call these; domain modules never do.
+"""The only Streamlit-aware part of unionplan: session language, the workbook in use and
+its load, the editor's name, error display and the write-then-rerun cycle. Pages call
+these; domain modules never do.
 
-Area-specific widgets (forms, tables) live in ``unionplan.ui.<area>`` modules.
+Area-specific widgets live in ``unionplan.ui.<area>`` modules; the record form with its
+conflict view, shared by every editable table, in ``unionplan.ui.forms``.
 """
 
 from __future__ import annotations
