@@ -20,6 +20,7 @@ from unionplan import i18n
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
+from unionplan.ops import demo
 from unionplan.ops.config import Location, open_store, resolve_location
 
 T = TypeVar("T")
@@ -79,28 +80,30 @@ def _first_run(loc: Location) -> None:
     path = Path(loc.target)
     if loc.kind != "xlsx" or loc.source != "default" or path.exists():
         return
-    try:
-        from unionplan.ops import demo
-    except ImportError:
-        return  # no demo module: ensure_tabs() below creates an empty workbook
     path.parent.mkdir(parents=True, exist_ok=True)
     demo.create_demo(path, year=dt.date.today().year)
 
 
-@st.cache_resource(ttl=DEFAULT_TTL, show_spinner=False)
-def _load(loc: Location) -> WorkbookData:
-    # cache_resource, not cache_data: a 10k-row snapshot is shared read-only by every
-    # session instead of being unpickled on each rerun. Pages must not mutate it.
+@st.cache_resource(show_spinner=False)
+def _opened(loc: Location) -> Workbook:
+    """The workbook made ready once per location and process: the demo year on a first
+    start, missing tabs and headers created. A failure is not cached: the next run retries."""
     _first_run(loc)
     wb = _workbook(loc)
     wb.ensure_tabs()
-    return wb.load()
+    return wb
 
 
 def data() -> WorkbookData:
-    """The one cached load every page reads from (shared by all sessions, TTL'd)."""
+    """The workbook as loaded now, shared by every session and rerun.
+
+    The one cache is the workbook's own (`Workbook.load`): it re-reads after a write, when
+    the store's change token moves (the local file's size or time: an edit saved in Excel
+    or WPS shows on the next rerun) and after its TTL (Google Sheets, which has no token).
+    Pages must not mutate what it returns.
+    """
     leave_pages_folder_mode()
-    return _load(location())
+    return _opened(location()).load()
 
 
 def leave_pages_folder_mode() -> None:
@@ -121,12 +124,12 @@ def leave_pages_folder_mode() -> None:
 
 
 def clear_cache() -> None:
-    _load.clear()
+    """Drop the loaded workbook, so the next `data()` reads the store again."""
     workbook().invalidate()
 
 
 def user() -> str:
-    """Who is editing: the signed-in user's name, else the name typed in the sidebar."""
+    """Who is editing: the name typed in the sidebar, else "anonymous" in the user's language."""
     name = st.session_state.get(USER_KEY) or ""
     return name.strip() or t("common.anonymous")
 
@@ -271,11 +274,7 @@ def page_header(title_key: str, caption: str | None = None) -> None:
 def demo_banner() -> None:
     """Say plainly that the workbook holds demo data, and offer an empty one instead."""
     try:
-        from unionplan.ops.demo import is_demo, start_empty
-    except ImportError:
-        return
-    try:
-        if not is_demo(data()):
+        if not demo.is_demo(data()):
             return
     except UnionplanError:
         return  # the page shows the error itself
@@ -284,10 +283,10 @@ def demo_banner() -> None:
         with st.popover(t("common.demo.start_empty")):
             st.write(t("common.demo.confirm"))
             if st.button(t("common.demo.confirm_button"), type="primary", key="demo_confirm"):
-                write(start_empty, workbook(), user(), success=t("common.demo.emptied"))
+                write(demo.start_empty, workbook(), user(), success=t("common.demo.emptied"))
 
 
-def run_page(page: Any, data_page: str | None = None) -> None:
+def run_page(page: Any, data_page: str) -> None:
     """Run the selected page; an expected error becomes a message, never a traceback.
 
     Only `UnionplanError` is caught: anything else is a bug and must stay visible.
