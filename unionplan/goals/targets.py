@@ -51,6 +51,7 @@ from unionplan.data.values import is_blank, py
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment
+from unionplan.plan.activities import expand
 
 # ---------------------------------------------------------------- the stated rules
 
@@ -401,30 +402,14 @@ def progress_frame(data: WorkbookData) -> pd.DataFrame:
 def activity_occurrences(data: WorkbookData, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Occurrences of activities between two days: id, category, date, status, target_id.
 
-    Uses `unionplan.plan.activities.expand` (recurring activities give one row per occurrence
-    with its own outcome) when that module is there; otherwise each row is one
-    occurrence on its start day.
+    From `unionplan.plan.activities.expand`, so a recurring activity gives one row per
+    occurrence with its own outcome, as the calendar shows it.
     """
     acts = data.df("activities")
     cols = ["id", "category", "date", "status", "target_id"]
     if acts.empty:
         return pd.DataFrame(columns=cols)
-    try:
-        from unionplan.plan.activities import expand
-    except ImportError:
-        expand = None
-    if expand is not None:
-        occ = expand(acts, start, end)
-        return occ.reindex(columns=cols)
-    rows = []
-    for r in acts.to_dict("records"):
-        first = py(r.get("start"))
-        if not isinstance(first, PlanDate):
-            continue
-        day = first.first()
-        if start <= day <= end:
-            rows.append({**{k: py(r.get(k)) for k in cols}, "date": day})
-    return pd.DataFrame(rows, columns=cols)
+    return expand(acts, start, end).reindex(columns=cols)
 
 
 DoneIndex = Mapping[tuple[str, str], list[dt.date]]

@@ -297,7 +297,7 @@ def run_page(page: Any, data_page: str) -> None:
     except UnionplanError as exc:
         show_error(exc)
         st.caption(t("common.error_hint"))
-        if data_page and getattr(page, "url_path", None) != "data":
+        if getattr(page, "url_path", None) != "data":
             st.page_link(data_page, label=t("common.go_data_page"), icon=":material/build:")
 
 
