@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import google.auth.exceptions
 import gspread
@@ -372,34 +372,24 @@ class GSheetsStore(Store):
             return
         worksheet = self._worksheet(title)
         anchor = f"A{self._anchor.get(title, 1)}"
-        attempt = 0
-        while True:
-            try:
-                worksheet.append_rows(
-                    pending,
-                    value_input_option="RAW",  # text such as "=1+1" stays text
-                    insert_data_option="INSERT_ROWS",
-                    table_range=anchor,
-                )
-                return
-            except (
-                APIError,
-                requests.RequestException,
-                google.auth.exceptions.GoogleAuthError,
-            ) as exc:
-                failure = self._classify(exc, f"appending to {title!r}")
-                if not failure.retryable:
-                    raise failure.error from exc
-                if failure.may_have_applied:
-                    # Google may have applied the append before the reply was lost: drop
-                    # the rows whose id already landed so a retry never duplicates one.
-                    pending = self._not_landed(title, pending, id_col)
-                    if not pending:
-                        return
-                if attempt >= self.max_retries:
-                    raise failure.error from exc
-                attempt += 1
-                self._pause(attempt, failure)
+
+        def landed() -> bool:
+            # Google may have applied the append before the reply was lost: drop the rows
+            # whose id already landed so a retry never duplicates one.
+            nonlocal pending
+            pending = self._not_landed(title, pending, id_col)
+            return not pending
+
+        self._retrying(
+            lambda: worksheet.append_rows(
+                pending,
+                value_input_option="RAW",  # text such as "=1+1" stays text
+                insert_data_option="INSERT_ROWS",
+                table_range=anchor,
+            ),
+            what=f"appending to {title!r}",
+            landed=landed,
+        )
 
     def update_cells(self, title: str, cells: Sequence[tuple[int, int, Cell]]) -> None:
         data = [
@@ -465,29 +455,16 @@ class GSheetsStore(Store):
         body = {"requests": requests_}
         what = "saving to " + ", ".join(dict.fromkeys(t for t, *_ in [*updates, *appends]))
         probe = next(((t, rows[0], c) for t, rows, c in appends if rows), None)
-        attempt = 0
-        while True:
-            try:
-                self._http.batch_update(self.key, body)
-                return
-            except (
-                APIError,
-                requests.RequestException,
-                google.auth.exceptions.GoogleAuthError,
-            ) as exc:
-                failure = self._classify(exc, what)
-                if not failure.retryable:
-                    raise failure.error from exc
-                if failure.may_have_applied and probe is not None:
-                    # The batch is atomic: if its first appended row is there, all of it
-                    # landed before the reply was lost, and a retry would duplicate it.
-                    title, row, id_col = probe
-                    if not self._not_landed(title, [[_json_cell(v) for v in row]], id_col):
-                        return
-                if attempt >= self.max_retries:
-                    raise failure.error from exc
-                attempt += 1
-                self._pause(attempt, failure)
+
+        def landed() -> bool:
+            # The batch is atomic: if its first appended row is there, all of it landed
+            # before the reply was lost, and a retry would duplicate it.
+            if probe is None:
+                return False
+            title, row, id_col = probe
+            return not self._not_landed(title, [[_json_cell(v) for v in row]], id_col)
+
+        self._retrying(lambda: self._http.batch_update(self.key, body), what=what, landed=landed)
 
     def _sheet_ids(self, titles: Sequence[str]) -> dict[str, int] | None:
         with self._lock:
@@ -596,8 +573,15 @@ class GSheetsStore(Store):
             row for row in rows if not (len(row) > idx and str(row[idx]) in landed and row[idx])
         ]
 
-    def _retrying(self, call: Callable[[], T], *, what: str) -> T:
-        """Run one request, retrying 429/5xx/timeouts with capped, jittered backoff."""
+    def _retrying(
+        self, call: Callable[[], T], *, what: str, landed: Callable[[], bool] | None = None
+    ) -> T:
+        """Run one request, retrying 429/5xx/timeouts with capped, jittered backoff.
+
+        For a write (a call that returns nothing), `landed` is asked after a failure that
+        may have been applied anyway (a timeout after sending): True means the write is
+        complete, so it is not sent again.
+        """
         attempt = 0
         while True:
             try:
@@ -608,7 +592,11 @@ class GSheetsStore(Store):
                 google.auth.exceptions.GoogleAuthError,
             ) as exc:
                 failure = self._classify(exc, what)
-                if not failure.retryable or attempt >= self.max_retries:
+                if not failure.retryable:
+                    raise failure.error from exc
+                if failure.may_have_applied and landed is not None and landed():
+                    return cast(T, None)
+                if attempt >= self.max_retries:
                     raise failure.error from exc
                 attempt += 1
                 self._pause(attempt, failure)
