@@ -98,6 +98,8 @@ class _State:
 
 
 def _state(form: RecordForm) -> _State:
+    """The form's state in the session, kept across reruns (widget values are not: Streamlit
+    drops them on a run that does not draw the widget)."""
     key = form.widget("_state")
     if not isinstance(st.session_state.get(key), _State):
         st.session_state[key] = _State()
@@ -123,7 +125,7 @@ def _sync(form: RecordForm, record: Record | None) -> None:
         state.ready
         and not state.reset
         and opened.get("id") == rid
-        and _ABSENT not in shown.values()  # Streamlit drops a widget's value when not drawn
+        and all(v is not _ABSENT for v in shown.values())  # dropped when not drawn
         and (opened.get("version") == (record or {}).get("version") or shown != state.loaded)
     ):
         return
