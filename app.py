@@ -1,22 +1,16 @@
 """unionplan: a trade union's year of work in one shared spreadsheet.
 
 Entry point for ``streamlit run app.py``: page config, language, the sidebar and the
-navigation over the page scripts in ``pages/``. Pages are registered only when their
-file exists, so the app runs while some are still being written.
+navigation over the page scripts in ``pages/``.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import streamlit as st
 
 from unionplan import ui
 
-ROOT = Path(__file__).resolve().parent
-
 # (section title key, [(url path, script, icon)]); titles are `common.nav.<url path>`.
-# Sections without an existing page (帮扶, 报告 for now) are left out.
 SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
         "common.nav.section_plan",
@@ -40,9 +34,8 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
-nav: dict[str, list[st.Page]] = {}
-for section_key, entries in SECTIONS:
-    pages = [
+nav = {
+    ui.t(section_key): [
         st.Page(
             script,
             title=ui.t(f"common.nav.{name}"),
@@ -51,13 +44,11 @@ for section_key, entries in SECTIONS:
             default=name == DEFAULT_PAGE,
         )
         for name, script, icon in entries
-        if (ROOT / script).exists()
     ]
-    if pages:
-        nav[ui.t(section_key)] = pages
-
+    for section_key, entries in SECTIONS
+}
 page = st.navigation(nav)
 # The browser tab says which page and which app: "概览 · 工会工作计划".
 st.set_page_config(page_title=f"{page.title} · {ui.t('common.app_title')}")
 ui.sidebar()
-ui.run_page(page, DATA_PAGE if (ROOT / DATA_PAGE).exists() else None)
+ui.run_page(page, DATA_PAGE)

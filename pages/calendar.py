@@ -8,8 +8,10 @@ import streamlit as st
 from streamlit_calendar import calendar
 
 from unionplan import i18n, ui
+from unionplan.data import periods
 from unionplan.plan import activities, calendar_view, holidays, ics, schedule_xlsx
 from unionplan.ui import activities as act_ui
+from unionplan.ui import calendar as cal_ui
 
 ui.page_header("common.nav.calendar")
 lang = ui.lang()
@@ -17,7 +19,7 @@ d = ui.data()
 names = act_ui.unit_names(d)
 
 f = act_ui.filters(d, key="cal_f", period=False)
-lo, hi = activities.year_window(f.year)
+lo, hi = periods.year_bounds(f.year)
 shown = activities.filter_activities(d.df("activities"), f, names)
 due = calendar_view.deadlines(d.df("targets"), lo, hi, f.units)
 
@@ -33,51 +35,23 @@ view = st.segmented_control(
     required=True,
 )
 
-today = dt.date.today()
-initial = st.session_state.get("cal_initial") or (today if lo <= today <= hi else lo)
-if not lo <= initial <= hi:
-    initial = lo
+initial = cal_ui.initial_date(lo, hi, dt.date.today())
 events = calendar_view.events(
     activities.expand(shown, lo, hi), due, holidays.between(lo, hi), lang, view
 )
-# A new key remounts the component: on a view or year change (its frame is sized once,
-# at mount) and after a click was handled (its value would otherwise stay "clicked").
-nonce = st.session_state.get("cal_nonce", 0)
 state = calendar(
     events=events,
     options=calendar_view.options(lang, view, initial, (lo, hi), calendar_view.height(view, phone)),
     custom_css=calendar_view.CUSTOM_CSS,
     callbacks=["eventClick"],
-    key=f"cal_{view}_{lang}_{f.year}_{nonce}",
+    key=cal_ui.component_key(view, lang, f.year),
 )
-clicked = calendar_view.clicked_activity(state)
-if clicked:
-    st.session_state["cal_edit"] = clicked[0]
-    st.session_state["cal_initial"] = dt.date.fromisoformat(clicked[1]) if clicked[1] else None
-    st.session_state["cal_nonce"] = nonce + 1
-    st.rerun()
+cal_ui.clicked(state)  # a click on an activity opens it in the dialog below
 
 st.markdown(calendar_view.legend_html(lang), unsafe_allow_html=True)
 if not holidays.has_statutory_data(f.year):
     st.caption(ui.t("calendar.no_statutory", year=f.year))
-
-
-def _close() -> None:
-    st.session_state.pop("cal_edit", None)
-
-
-@st.dialog(ui.t("calendar.edit_title"), width="large", on_dismiss=_close)
-def _edit(activity_id: str) -> None:
-    act_ui.activity_panel(
-        f"cal_sel_{activity_id}", d.record("activities", activity_id), on_saved=_close
-    )
-
-
-editing = st.session_state.get("cal_edit")
-if editing and editing in set(d.df("activities")["id"]):
-    _edit(editing)
-elif editing:
-    _close()  # deleted in the sheet meanwhile: nothing to edit
+cal_ui.editor(d)
 
 # -- exports ------------------------------------------------------------------------------
 st.subheader(ui.t("calendar.export_heading"))

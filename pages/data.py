@@ -6,7 +6,8 @@ import streamlit as st
 
 from unionplan import ui
 from unionplan.errors import UnionplanError
-from unionplan.ops import backup, connect
+from unionplan.ops import connect
+from unionplan.ui.backup import backup_button
 from unionplan.ui.connection import google_connect
 
 ui.page_header("common.nav.data")
@@ -37,7 +38,7 @@ with info:
 with actions:
     ui.refresh_button()
     if loc.source == "session" and st.button(ui.t("data.use_local"), key="use_local"):
-        st.session_state.pop("_location", None)
+        ui.forget_location()
         ui.flash(ui.t("data.back_to_local"))
         st.rerun()
 
@@ -54,18 +55,7 @@ if d:
 if d:
     st.subheader(ui.t("data.backup_heading"))
     st.caption(ui.t("data.backup_help"))
-    store = ui.workbook().store
-    st.download_button(
-        ui.t("data.backup_button"),
-        # Built only when clicked (on another thread, hence the store bound here): a Google
-        # workbook is not re-read on every rerun of this page.
-        lambda: backup.backup_store(store),
-        file_name=backup.backup_filename(name=d.settings.get("union_name", "")),
-        mime=backup.XLSX_MIME,
-        on_click="ignore",
-        icon=":material/download:",
-        key="backup",
-    )
+    backup_button(d)
 
 # -- Google Sheets ----------------------------------------------------------------------
 st.subheader(ui.t("data.google_heading"))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import streamlit as st
 
 from unionplan import i18n, overview, ui
 from unionplan.ui.targets import evaluated
 
-PAGES = Path(__file__).resolve().parent
 METRIC_WIDTH = 170  # px: three or more fit a desktop row, two a phone's (358 px)
 lang = ui.lang()
 today = dt.date.today()
@@ -33,15 +31,14 @@ ui.page_header(
 
 
 def link(script: str, label_key: str, icon: str) -> None:
-    if (PAGES / script).exists():
-        st.page_link(f"pages/{script}", label=ui.t(label_key), icon=icon)
+    st.page_link(f"pages/{script}", label=ui.t(label_key), icon=icon)
 
 
 # -- targets ----------------------------------------------------------------------------
 st.subheader(ui.t("overview.targets_heading"))
 if s.targets_total:
     with st.container(horizontal=True):  # side by side, wrapping two-up on a phone
-        for status in ("on_track", "at_risk", "behind"):
+        for status in overview.HEADLINE:
             st.metric(
                 overview.status_label(status, lang),
                 s.status_counts.get(status, 0),

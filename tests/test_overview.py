@@ -9,7 +9,6 @@ import pytest
 
 from unionplan import overview
 from unionplan.data import schema
-from unionplan.data.parse import PlanDate
 from unionplan.data.workbook import WorkbookData, parse_workbook
 from unionplan.goals import targets
 
@@ -83,23 +82,6 @@ def data() -> WorkbookData:
 @pytest.fixture(scope="module")
 def s(data: WorkbookData) -> overview.OverviewSummary:
     return overview.summary(data, TODAY)
-
-
-def test_quarter_bounds() -> None:
-    assert overview.quarter_of(dt.date(2026, 5, 15)) == (
-        2,
-        dt.date(2026, 4, 1),
-        dt.date(2026, 6, 30),
-    )
-    assert overview.quarter_of(dt.date(2026, 12, 31)) == (
-        4,
-        dt.date(2026, 10, 1),
-        dt.date(2026, 12, 31),
-    )
-    assert overview.quarter_of(dt.date(2026, 1, 1))[1:] == (
-        dt.date(2026, 1, 1),
-        dt.date(2026, 3, 31),
-    )
 
 
 def test_status_counts_come_from_targets_evaluate(s: overview.OverviewSummary, data) -> None:
@@ -189,8 +171,3 @@ def test_display_tables_are_localised(s: overview.OverviewSummary) -> None:
 def test_quarter_label(s: overview.OverviewSummary) -> None:
     assert overview.quarter_label(s, "zh-Hans") == "2026年第二季度（2026年4月1日至2026年6月30日）"
     assert overview.quarter_label(s, "en") == "2026 Q2 (Apr 1, 2026 – Jun 30, 2026)"
-
-
-def test_month_only_deadline_runs_to_month_end() -> None:
-    assert overview._due_day(PlanDate(2026, 6)) == dt.date(2026, 6, 30)
-    assert overview._due_day(None) is None

@@ -23,12 +23,6 @@ class UnionplanError(Exception):
         self.params = params
 
 
-class ParseIssueError(UnionplanError):
-    """A value could not be parsed where a caller needed it strictly (forms, CLI args)."""
-
-    key = "errors.parse"
-
-
 class ValidationError(UnionplanError):
     """A record failed validation; ``problems`` maps field key -> list of message keys."""
 

@@ -15,17 +15,18 @@ import numpy as np
 import pandas as pd
 
 from unionplan import i18n
-from unionplan.data import schema
+from unionplan.data import periods, schema
 from unionplan.data.parse import PlanDate
+from unionplan.data.periods import last_day
 from unionplan.data.workbook import WorkbookData
 from unionplan.goals import targets
 from unionplan.plan import activities
 
 HORIZON_DAYS = 30
-# Order in which statuses are shown; the first three are the ones a leader acts on.
-STATUSES = ("on_track", "at_risk", "behind", "achieved", "missed", "not_started")
-ATTENTION = ("behind", "at_risk")
-_NOT_HAPPENING = {"cancelled", "skipped"}
+# The statuses shown as the page's headline figures (targets still running, whose pace a
+# leader can change), in the one status order; the settled ones go in the caption.
+HEADLINE = tuple(s for s in targets.STATUSES if s in {"on_track", "at_risk", "behind"})
+ATTENTION = ("behind", "at_risk")  # the attention list, worst first
 
 
 @dataclass(eq=False)
@@ -51,31 +52,6 @@ class OverviewSummary:
     union_name: str = ""
     plan_year: int = field(default=0)
 
-    @property
-    def horizon_end(self) -> dt.date:
-        return self.today + dt.timedelta(days=HORIZON_DAYS)
-
-
-def quarter_of(day: dt.date) -> tuple[int, dt.date, dt.date]:
-    """(quarter number, first day, last day) of the quarter `day` falls in."""
-    q = (day.month - 1) // 3 + 1
-    start = dt.date(day.year, 3 * q - 2, 1)
-    end = (
-        dt.date(day.year + 1, 1, 1) if q == 4 else dt.date(day.year, 3 * q + 1, 1)
-    ) - dt.timedelta(days=1)
-    return q, start, end
-
-
-def _due_day(value: object) -> dt.date | None:
-    """The last day a deadline allows: a month-only deadline ("6月") runs to the month's end."""
-    if isinstance(value, PlanDate):
-        return value.last()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
-
 
 _TARGET_COLS = ["id", "title", "section", "status", "deadline", "due"]
 
@@ -87,7 +63,7 @@ def _target_rows(evaluated: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=_TARGET_COLS)
     df = evaluated.reindex(columns=_TARGET_COLS).copy()
     df["due"] = [
-        _due_day(d) or _due_day(typed) for d, typed in zip(df["due"], df["deadline"], strict=True)
+        last_day(d) or last_day(typed) for d, typed in zip(df["due"], df["deadline"], strict=True)
     ]
     return df
 
@@ -96,7 +72,7 @@ def _occurrences(data: WorkbookData, start: dt.date, end: dt.date) -> pd.DataFra
     occ = activities.expand(data.df("activities"), start, end)
     if occ.empty:
         return occ
-    return occ[~occ["status"].isin(_NOT_HAPPENING)]
+    return occ[~occ["status"].isin(activities.NOT_HAPPENING)]
 
 
 def _aid_this_year(data: WorkbookData, year: int) -> tuple[float, int, int]:
@@ -117,7 +93,8 @@ def summary(
     `evaluated` is `targets.evaluate(data, today)` when the caller already has it (the
     app caches it per load and day, shared with the targets page); else it is computed.
     """
-    q, q_start, q_end = quarter_of(today)
+    q = periods.quarter_of(today)
+    q_start, q_end = periods.quarter_bounds(today.year, q)
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
 
     if evaluated is None:

@@ -11,6 +11,7 @@ import pytest
 from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401 - pytest fixture
 from tests.memory_store import MemoryStore
 from unionplan import i18n
+from unionplan.data.sheet_address import sheet_url
 from unionplan.data.store.gsheets import EMULATOR_ENV
 from unionplan.errors import ConfigError, PermissionDeniedError, UnionplanError
 from unionplan.ops import connect
@@ -119,7 +120,7 @@ def test_no_key_without_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_secrets_toml_round_trips() -> None:
     key = "K" * 44
-    check = connect.ConnectionCheck(key, connect.SHEET_URL.format(key=key), "", [], [], [])
+    check = connect.ConnectionCheck(key, sheet_url(key), "", [], [], [])
     text = connect.secrets_toml(check, connect.read_service_account(KEY))
     conf = tomllib.loads(text)["connections"]["gsheets"]
     assert conf["spreadsheet"].endswith("K" * 44)

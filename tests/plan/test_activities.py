@@ -11,6 +11,7 @@ import pytest
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import LANGS
+from unionplan.data.values import changes
 from unionplan.data.workbook import WorkbookData, parse_workbook
 from unionplan.errors import ValidationError
 from unionplan.plan import activities, calendar_view, holidays
@@ -186,7 +187,7 @@ def test_form_values_round_trip(df: pd.DataFrame) -> None:
     text = activities.form_values(rec)
     assert text["start"] == "2026-03-08" and text["budget"] == "1600"
     again = activities.validate(text, 2026)
-    assert activities.changes(rec, again) == {}
+    assert changes(rec, again) == {}
 
 
 # ------------------------------------------------------------------ quick actions

@@ -25,7 +25,7 @@ from unionplan.aid.money import money_sum, to_money
 from unionplan.aid.notice import Notice
 from unionplan.data import parse
 from unionplan.data.schema import AID_KIND, AID_PAYMENTS
-from unionplan.data.workbook import Workbook, WorkbookData, new_id, write_records
+from unionplan.data.workbook import Workbook, WorkbookData, new_id
 from unionplan.errors import ValidationError
 
 CAMPAIGN_PREFIX = "K"  # campaign ids, "K-7KQ3ZP9M": no table of their own, a column of payments
@@ -222,7 +222,7 @@ def write_campaign(workbook: Workbook, plan: CampaignPlan, user: str) -> Campaig
         fund = check_spending(data, plan.fund_source, plan.date, amount, advance=plan.advance)
         if fund.refused:
             raise OverdrawError(fund)
-        write_records(workbook, appends=[("aid_payments", r) for r in todo], user=user)
+        workbook.write(appends=[("aid_payments", r) for r in todo], user=user)
     return CampaignResult(len(todo), len(plan.rows) - len(todo), plan.campaign_id)
 
 

@@ -21,7 +21,7 @@ from unionplan.aid.idcard import check_id_number, same_person_key
 from unionplan.aid.money import to_money
 from unionplan.aid.notice import Notice
 from unionplan.data import parse, schema
-from unionplan.data.workbook import Workbook, WorkbookData, new_id, write_records
+from unionplan.data.workbook import Workbook, WorkbookData, new_id
 from unionplan.errors import ValidationError
 
 # Bounds on what the case form takes: far below Excel's 32,767 characters a cell, long
@@ -190,8 +190,7 @@ def add_case(
     ]
     if clashes:
         events.append(override_event(rec["id"], clashes, date, user, lang))
-    written = write_records(
-        workbook,
+    written = workbook.write(
         appends=[("aid_cases", rec), *(("aid_events", e) for e in events)],
         user=user,
     )

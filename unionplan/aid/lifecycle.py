@@ -17,7 +17,7 @@ from unionplan.aid import status as st
 from unionplan.aid.cases import DuplicateCaseError, find_duplicates, override_event
 from unionplan.aid.money import to_money
 from unionplan.data import parse
-from unionplan.data.workbook import RecordUpdate, Workbook, WorkbookData, write_records
+from unionplan.data.workbook import RecordUpdate, Workbook, WorkbookData
 from unionplan.errors import ValidationError
 
 MAX_DETAILS = 2000  # characters of a reason or a visit note
@@ -94,8 +94,7 @@ def change_status(
     changes = {"status": to_status, **_case_fields_for(to_status, from_status, date)}
     if review_date is not None:
         changes["review_date"] = review_date
-    written = write_records(
-        workbook,
+    written = workbook.write(
         appends=[("aid_events", e) for e in events],
         updates=[RecordUpdate("aid_cases", case_id, changes, expected_version)],
         user=user,
@@ -134,7 +133,7 @@ def record_visit(
         updates.append(
             RecordUpdate("aid_cases", case_id, {"review_date": review_date}, expected_version)
         )
-    written = write_records(workbook, appends=[("aid_events", event)], updates=updates, user=user)
+    written = workbook.write(appends=[("aid_events", event)], updates=updates, user=user)
     return written[0]
 
 

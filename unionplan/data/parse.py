@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from unionplan.data.values import is_blank
+
 Problem = str | None
 
 # Excel and Google Sheets count days from 1899-12-30 (Lotus' leap-year bug included).
@@ -73,14 +75,6 @@ class PlanDate:
     @classmethod
     def of(cls, d: dt.date) -> PlanDate:
         return cls(d.year, d.month, d.day)
-
-
-def is_blank(raw: Any) -> bool:
-    if raw is None:
-        return True
-    if isinstance(raw, float) and math.isnan(raw):
-        return True
-    return isinstance(raw, str) and not raw.strip()
 
 
 def clean(raw: Any) -> str:

@@ -11,7 +11,6 @@ all call `mask` / `mask_record` / `mask_frame`, so they can never disagree.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,25 +18,13 @@ from typing import Any
 import pandas as pd
 
 from unionplan.data.schema import Table
+from unionplan.data.values import is_blank
 
 MASK = "•••"
 STAR = "*"
 
 # Several phone numbers in one cell ("13812345678 / 0571-88881234") are masked one by one.
 _PHONE_SPLIT = re.compile(r"([、,，;；/|]+|\s{2,})")
-
-
-def is_blank(value: Any) -> bool:
-    """None, NaN, NA, an empty or all-space string, an empty list: nothing to hide."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, tuple, set)):
-        return len(value) == 0
-    return False
 
 
 def mask_name(value: Any) -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 from unionplan.data import parse, privacy, schema
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.values import is_blank, is_missing, py, same
 from unionplan.errors import ConflictError, NotFoundError, UnionplanError
 
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
@@ -92,7 +93,7 @@ class WorkbookData:
         hit = df[df["id"] == record_id]
         if hit.empty:
             raise NotFoundError(f"{key}/{record_id}", key="errors.record_not_found", id=record_id)
-        return {k: _py(v) for k, v in hit.iloc[0].items()}
+        return {k: py(v) for k, v in hit.iloc[0].items()}
 
 
 def plan_year(settings: Mapping[str, str]) -> int:
@@ -100,22 +101,6 @@ def plan_year(settings: Mapping[str, str]) -> int:
     if value and 1900 < value < 2200:
         return value
     return dt.date.today().year
-
-
-def _py(v: Any) -> Any:
-    """pandas scalars back to plain Python (NaN -> None) for forms and JSON."""
-    if v is None:
-        return None
-    if isinstance(v, float) and v != v:
-        return None
-    if v is pd.NA or v is pd.NaT:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            return v.item()
-        except (ValueError, AttributeError):
-            return v
-    return v
 
 
 def new_id(prefix: str) -> str:
@@ -148,14 +133,14 @@ def find_header(table: Table, grid: Grid) -> tuple[int, dict[str, int], list[str
     for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         found: dict[str, int] = {}
         for j, cell in enumerate(row):
-            key = schema.match_column(table.key, cell) if not parse.is_blank(cell) else None
+            key = schema.match_column(table.key, cell) if not is_blank(cell) else None
             if key and key not in found:
                 found[key] = j
         if len(found) >= 2 or "id" in found:
             unknown = [
                 _cell_text(c)
                 for j, c in enumerate(row)
-                if not parse.is_blank(c) and j not in found.values()
+                if not is_blank(c) and j not in found.values()
             ]
             return i, found, unknown
     return None
@@ -172,7 +157,7 @@ def _parse_cell(col: Column, raw: Cell, year: int) -> tuple[Any, str | None]:
         text = _cell_text(raw).strip()
         return (text or None), None
     if kind == "enum":
-        if parse.is_blank(raw):
+        if is_blank(raw):
             return None, None
         assert col.enum is not None
         code = schema.match_enum(col.enum, raw)
@@ -227,7 +212,7 @@ def read_table(
             Issue(table.label.zh_hans, None, None, "", "issues.missing_tab", {"tab": table.key})
         )
         return td, issues
-    if not grid or all(all(parse.is_blank(c) for c in r) for r in grid):
+    if not grid or all(all(is_blank(c) for c in r) for r in grid):
         issues.append(Issue(title, None, None, "", "issues.empty_tab"))
         return td, issues
     found = find_header(table, grid)
@@ -245,7 +230,7 @@ def read_table(
     # Duplicate headers: the first one wins, the others are reported and carried through.
     seen: dict[str, int] = {}
     for j, c in enumerate(grid[hi]):
-        key = schema.match_column(table.key, c) if not parse.is_blank(c) else None
+        key = schema.match_column(table.key, c) if not is_blank(c) else None
         if key and key in seen and cols.get(key) != j:
             issues.append(
                 Issue(title, td.header_row, _cell_text(c), _cell_text(c), "issues.duplicate_column")
@@ -262,7 +247,7 @@ def read_table(
     n_deleted = 0
     for i in range(hi + 1, len(grid)):
         row = grid[i]
-        if not row or all(parse.is_blank(c) for c in row):
+        if not row or all(is_blank(c) for c in row):
             continue
         rownum = i + 1
         rec: dict[str, Any] = {ROW: rownum}
@@ -317,7 +302,7 @@ def read_table(
             if (
                 col.required
                 and col.key != "id"
-                and parse.is_blank(rec.get(col.key))
+                and is_blank(rec.get(col.key))
                 and (col.key in cols)
             ):
                 issues.append(Issue(title, rownum, td.header[cols[col.key]], "", "issues.required"))
@@ -358,7 +343,7 @@ def _resolve_refs(tables: dict[str, TableData], issues: list[Issue]) -> None:
             values = td.df[col.key].tolist()
             changed = False
             for n, v in enumerate(values):
-                if parse.is_blank(v) or v in ids:
+                if is_blank(v) or v in ids:
                     continue
                 hit = by_name.get(schema.norm(v))
                 if hit:
@@ -440,7 +425,7 @@ def _parse_workbook(grids: Mapping[str, Grid], *, location: str, kind: str) -> W
 
 def to_cell(col: Column, value: Any, lang: str) -> Cell:
     """A record value as the cell the workbook stores, in the workbook's language."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if is_missing(value):
         return ""
     kind = col.kind
     if kind == "enum":
@@ -468,31 +453,26 @@ def to_cell(col: Column, value: Any, lang: str) -> Cell:
 
 def _audit_value(col: Column | None, value: Any) -> Any:
     if col is not None and col.sensitive:
-        return "" if privacy.is_blank(value) else privacy.mask(col.key, value)
+        return "" if is_blank(value) else privacy.mask(col.key, value)
     if isinstance(value, (dt.date, parse.PlanDate)):
         return str(value)
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    def norm(v: Any) -> Any:
-        v = _py(v)
-        if v in ("", [], ()):
-            return None
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return float(v)
-        if isinstance(v, tuple):
-            return list(v)
-        return v
-
-    return norm(a) == norm(b)
+    return None if is_missing(value) else value
 
 
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
+_STAMPS = ("version", "updated_at", "updated_by")  # what every update writes besides the change
 _CACHE: dict[str, tuple[float, object, WorkbookData]] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class RecordUpdate:
+    """A change of fields of one row, checked against the version it was read at."""
+
+    key: str
+    record_id: str
+    changes: Mapping[str, Any]
+    expected_version: int
 
 
 class Workbook:
@@ -581,23 +561,6 @@ class Workbook:
                 row[j - 1] = to_cell(td.table.column(k), record[k], lang)
         return row
 
-    def _audit_row(
-        self,
-        td: TableData,
-        user: str,
-        table: str,
-        rid: str,
-        action: str,
-        changes: Mapping[str, Any],
-        lang: str,
-    ) -> tuple[str, list[list[Cell]], int]:
-        """The audit row for a write, as an append for `Store.write`."""
-        return (
-            td.title or "",
-            [self._audit_cells(td, user, table, rid, action, changes, lang)],
-            td.colmap["id"],
-        )
-
     def _audit_cells(
         self,
         td: TableData,
@@ -625,83 +588,14 @@ class Workbook:
         One write: the row and its audit row together (plus, once, the header cells a
         hand-made tab lacks).
         """
-        return self.append_many([(key, values)], user)[0]
+        return self.write(appends=[(key, values)], user=user)[0]
 
     def append_many(
         self, items: Sequence[tuple[str, Mapping[str, Any]]], user: str
     ) -> list[dict[str, Any]]:
-        """Add many records, to one table or several, with their audit rows in ONE write.
-
-        `items` are (table key, values) pairs; the records come back in the same order,
-        with id, version and timestamps filled in. Whatever the number of records, the
-        store is written once (one xlsx save, one Google batchUpdate), so an import of a
-        whole plan lands completely or not at all. A hand-made tab that lacks columns
-        the records need gets them first, once per tab.
-        """
-        if not items:
-            return []
-        lang = self.load().language
-        now = dt.datetime.now().replace(microsecond=0)
-        records: list[tuple[str, dict[str, Any]]] = []
-        for key, values in items:
-            table = TABLES[key]
-            rec: dict[str, Any] = {k: v for k, v in values.items() if k in table.keys}
-            rec["id"] = rec.get("id") or new_id(table.id_prefix)
-            rec.update(
-                version=1,
-                created_at=now,
-                created_by=user,
-                updated_at=now,
-                updated_by=user,
-                deleted=False,
-            )
-            # Settings and the audit log have no version or timestamps of their own.
-            records.append((key, {k: v for k, v in rec.items() if k in table.keys}))
-        keys = list(dict.fromkeys(key for key, _ in records))
-        try:
-            with self.store.transaction():
-                # Every layout is taken before the first write: a write changes the store's
-                # token, and a layout looked up after it would cost a needless re-read.
-                layouts = {key: self._layout(key) for key in keys}
-                audit_td = self._layout("audit_log")
-                for key in keys:
-                    needed = {
-                        k: None
-                        for k2, rec in records
-                        if k2 == key
-                        for k, v in rec.items()
-                        if not _same(v, None) or k == "id"
-                    }
-                    self._add_missing_columns(layouts[key], needed, lang)
-                appends: list[tuple[str, Sequence[Sequence[Cell]], int]] = []
-                for key in keys:
-                    td = layouts[key]
-                    rows = [self._row_cells(td, rec, lang) for k2, rec in records if k2 == key]
-                    appends.append((td.title or "", rows, td.colmap["id"]))
-                audit_rows = [
-                    self._audit_cells(
-                        audit_td,
-                        user,
-                        key,
-                        rec["id"],
-                        "append",
-                        {
-                            k: [None, _audit_value(TABLES[key].column(k), v)]
-                            for k, v in rec.items()
-                            if k not in _SYSTEM_KEYS and not _same(v, None)
-                        },
-                        lang,
-                    )
-                    for key, rec in records
-                    if key != "audit_log"  # every write is audited, except the audit itself
-                ]
-                if audit_rows:
-                    appends.append((audit_td.title or "", audit_rows, audit_td.colmap["id"]))
-                # The rows and their audit rows in one write: all land, or none.
-                self.store.write(appends=appends)
-        finally:
-            self.invalidate()
-        return [rec for _, rec in records]
+        """Add many records, to one table or several, with their audit rows in ONE write:
+        an import of a whole plan lands completely or not at all."""
+        return self.write(appends=items, user=user)
 
     def update(
         self,
@@ -717,70 +611,144 @@ class Workbook:
         Costs one fresh read of the tab and one write (the cells and the audit row together).
         Raises ConflictError carrying the row as it is now when the version moved.
         """
-        table = TABLES[key]
+        update = RecordUpdate(key, record_id, changes, expected_version)
+        return self.write(updates=[update], user=user)[0]
+
+    def write(
+        self,
+        *,
+        appends: Sequence[tuple[str, Mapping[str, Any]]] = (),
+        updates: Sequence[RecordUpdate] = (),
+        user: str,
+    ) -> list[dict[str, Any]]:
+        """Append and update records across tables, with their audit rows, in ONE store write.
+
+        Every write of the app passes here. Appended records keep an id given in their
+        values (so a caller can fix ids up front and recognise a batch that already
+        landed: a campaign, an import); the others get a new one. Each updated table is
+        read fresh once to check versions; a moved version raises ConflictError and
+        nothing is written. The store writes once (one xlsx save, one atomic Google
+        batchUpdate whose retry after a timeout checks the first appended id), so the
+        records and their audit rows land together, exactly once. Returns the appended
+        records, then the updated ones, as written (an update that changes nothing
+        returns the row as it is and writes nothing for it).
+        """
+        if not appends and not updates:
+            return []
         lang = self.load().language
+        now = dt.datetime.now().replace(microsecond=0)
+        new_recs = [(key, self._new_record(key, values, user, now)) for key, values in appends]
+        keys = list(dict.fromkeys([k for k, _ in new_recs] + [u.key for u in updates]))
+        store = self.store
         try:
-            with self.store.transaction():
-                title = self._layout(key).title or ""
-                audit_td = self._layout("audit_log")
-                grid = self.store.read_tab(title)
-                td = self._layout(key, grid)
-                hit = td.df[td.df["id"] == record_id] if not td.df.empty else td.df
-                if hit.empty:
-                    raise NotFoundError(
-                        f"{key}/{record_id}", key="errors.record_not_found", id=record_id
+            with store.transaction():
+                # Every layout is taken before the first write: a write changes the store's
+                # token, and a layout looked up after it would cost a needless re-read.
+                layouts = {k: self._layout(k) for k in [*keys, "audit_log"]}
+                for k in dict.fromkeys(u.key for u in updates):
+                    layouts[k] = self._layout(k, store.read_tab(layouts[k].title or ""))
+                audit: list[tuple[str, str, str, dict[str, Any]]] = []
+                cells: dict[str, list[tuple[int, int, Cell]]] = {}
+                updated: list[dict[str, Any]] = []
+                for u in updates:
+                    current, after = self._planned_update(layouts[u.key], u, user, now)
+                    updated.append({**current, **after})
+                    if not after:
+                        continue
+                    td, table = layouts[u.key], TABLES[u.key]
+                    self._add_missing_columns(td, after.keys(), lang)
+                    rownum = int(current[ROW])
+                    cells.setdefault(td.title or "", []).extend(
+                        (rownum, td.colmap[k], to_cell(table.column(k), v, lang))
+                        for k, v in after.items()
                     )
-                current = {k: _py(v) for k, v in hit.iloc[0].items()}
-                if int(current.get("version") or 0) != int(expected_version):
-                    raise ConflictError(
-                        key,
-                        record_id,
-                        expected_version,
-                        int(current.get("version") or 0),
-                        current,
-                        dict(changes),
-                    )
-                diff = {
-                    k: v
-                    for k, v in changes.items()
-                    if k in table.keys
-                    and k not in ("id", "version")
-                    and not _same(current.get(k), v)
-                }
-                if not diff:
-                    return current
-                now = dt.datetime.now().replace(microsecond=0)
-                after = dict(
-                    diff,
-                    version=int(current.get("version") or 0) + 1,
-                    updated_at=now,
-                    updated_by=user,
-                )
-                after = {k: v for k, v in after.items() if k in table.keys}
-                self._add_missing_columns(td, after.keys(), lang)
-                rownum = int(current[ROW])
-                cells = [
-                    (rownum, td.colmap[k], to_cell(table.column(k), v, lang))
-                    for k, v in after.items()
+                    diff = {k: v for k, v in after.items() if k not in _STAMPS}
+                    action = "delete" if diff.get("deleted") else "update"
+                    log = {
+                        k: [
+                            _audit_value(table.column(k), current.get(k)),
+                            _audit_value(table.column(k), v),
+                        ]
+                        for k, v in diff.items()
+                    }
+                    audit.append((u.key, u.record_id, action, log))
+                rows: dict[str, list[list[Cell]]] = {}
+                for key in dict.fromkeys(k for k, _ in new_recs):
+                    needed = {
+                        k: None
+                        for k2, rec in new_recs
+                        if k2 == key
+                        for k, v in rec.items()
+                        if not same(v, None) or k == "id"
+                    }
+                    self._add_missing_columns(layouts[key], needed, lang)
+                for key, rec in new_recs:
+                    td, table = layouts[key], TABLES[key]
+                    rows.setdefault(key, []).append(self._row_cells(td, rec, lang))
+                    log = {
+                        k: [None, _audit_value(table.column(k), v)]
+                        for k, v in rec.items()
+                        if k not in _SYSTEM_KEYS and not same(v, None)
+                    }
+                    audit.append((key, rec["id"], "append", log))
+                # The new records first: Google's retry probes the first appended row's id.
+                batch = [
+                    (layouts[k].title or "", r, layouts[k].colmap["id"]) for k, r in rows.items()
                 ]
-                audit = {
-                    k: [
-                        _audit_value(table.column(k), current.get(k)),
-                        _audit_value(table.column(k), v),
-                    ]
-                    for k, v in diff.items()
-                }
-                action = "delete" if diff.get("deleted") else "update"
-                audit_rows = (
-                    [self._audit_row(audit_td, user, key, record_id, action, audit, lang)]
+                audit_td = layouts["audit_log"]
+                audit_rows = [
+                    self._audit_cells(audit_td, user, key, rid, action, log, lang)
+                    for key, rid, action, log in audit
                     if key != "audit_log"  # every write is audited, except the audit itself
-                    else []
-                )
-                # The changed cells and the audit row in one write: both land, or neither.
-                self.store.write(updates=[(title, cells)], appends=audit_rows)
+                ]
+                if audit_rows:
+                    batch.append((audit_td.title or "", audit_rows, audit_td.colmap["id"]))
+                if batch or cells:
+                    # The records and their audit rows in one write: all land, or none.
+                    store.write(updates=list(cells.items()), appends=batch)
         finally:
             self.invalidate()
-        return {**current, **after}
+        return [rec for _, rec in new_recs] + updated
+
+    @staticmethod
+    def _new_record(
+        key: str, values: Mapping[str, Any], user: str, now: dt.datetime
+    ) -> dict[str, Any]:
+        table = TABLES[key]
+        rec: dict[str, Any] = {k: v for k, v in values.items() if k in table.keys}
+        rec["id"] = rec.get("id") or new_id(table.id_prefix)
+        rec.update(version=1, created_at=now, created_by=user, updated_at=now, updated_by=user)
+        rec["deleted"] = False
+        # Settings and the audit log have no version or timestamps of their own.
+        return {k: v for k, v in rec.items() if k in table.keys}
+
+    @staticmethod
+    def _planned_update(
+        td: TableData, u: RecordUpdate, user: str, now: dt.datetime
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the row as it is, the fields to write: the changes, version and stamps), from a
+        fresh read of its tab; after is empty when nothing really changes."""
+        hit = td.df[td.df["id"] == u.record_id] if not td.df.empty else td.df
+        if hit.empty:
+            raise NotFoundError(
+                f"{u.key}/{u.record_id}", key="errors.record_not_found", id=u.record_id
+            )
+        current = {k: py(v) for k, v in hit.iloc[0].items()}
+        version = int(current.get("version") or 0)
+        if version != int(u.expected_version):
+            raise ConflictError(
+                u.key, u.record_id, u.expected_version, version, current, dict(u.changes)
+            )
+        table = TABLES[u.key]
+        diff = {
+            k: v
+            for k, v in u.changes.items()
+            if k in table.keys and k not in ("id", "version") and not same(current.get(k), v)
+        }
+        if not diff:
+            return current, {}
+        after = dict(diff, version=version + 1, updated_at=now, updated_by=user)
+        return current, {k: v for k, v in after.items() if k in table.keys}
 
     def delete(self, key: str, record_id: str, *, expected_version: int, user: str) -> None:
         """Mark a row deleted (kept in the sheet, hidden in the app; undo by clearing it)."""
@@ -801,133 +769,3 @@ class Workbook:
                 expected_version=int(row.get("version", 0) or 0),
                 user=user,
             )
-
-
-# ------------------------------------------------------------------ several records, one write
-# Kept apart from `Workbook` on purpose: the aid helpers need a record plus its history row
-# (or a whole campaign) to land together; the lead may fold this into a shared method.
-
-
-@dataclass(frozen=True)
-class RecordUpdate:
-    """A change of fields of one row, checked against the version it was read at."""
-
-    key: str
-    record_id: str
-    changes: Mapping[str, Any]
-    expected_version: int
-
-
-def write_records(
-    workbook: Workbook,
-    *,
-    appends: Sequence[tuple[str, Mapping[str, Any]]] = (),
-    updates: Sequence[RecordUpdate] = (),
-    user: str,
-) -> list[dict[str, Any]]:
-    """Append and update records across tables, with their audit rows, in ONE store write.
-
-    Appended records keep an id given in their values (so a caller can fix ids up front and
-    recognise a batch that already landed); the others get a new one. Each updated table
-    is read fresh once to check versions; a moved version raises ConflictError and nothing
-    is written. On Google the write is one atomic batchUpdate whose retry after a timeout
-    checks the first appended id, so a batch lands exactly once. Returns the appended
-    records, then the updated ones, as written.
-    """
-    data = workbook.load()
-    lang = data.language
-    now = dt.datetime.now().replace(microsecond=0)
-    store = workbook.store
-    new_recs: list[tuple[str, dict[str, Any]]] = []
-    for key, values in appends:
-        table = TABLES[key]
-        rec = {k: v for k, v in values.items() if k in table.keys}
-        rec["id"] = rec.get("id") or new_id(table.id_prefix)
-        stamps = dict(version=1, created_at=now, created_by=user, updated_at=now, updated_by=user)
-        rec.update({k: v for k, v in stamps.items() if k in table.keys}, deleted=False)
-        new_recs.append((key, {k: v for k, v in rec.items() if k in table.keys}))
-    keys = list(dict.fromkeys([k for k, _ in new_recs] + [u.key for u in updates]))
-    if not keys:
-        return []
-    try:
-        with store.transaction():
-            layouts = {k: workbook._layout(k) for k in [*keys, "audit_log"]}
-            for k in dict.fromkeys(u.key for u in updates):
-                layouts[k] = workbook._layout(k, store.read_tab(layouts[k].title or ""))
-            audit: list[tuple[str, str, str, dict[str, Any]]] = []
-            cells: dict[str, list[tuple[int, int, Cell]]] = {}
-            updated: list[dict[str, Any]] = []
-            for u in updates:
-                td, table = layouts[u.key], TABLES[u.key]
-                hit = td.df[td.df["id"] == u.record_id] if not td.df.empty else td.df
-                if hit.empty:
-                    raise NotFoundError(
-                        f"{u.key}/{u.record_id}", key="errors.record_not_found", id=u.record_id
-                    )
-                current = {k: _py(v) for k, v in hit.iloc[0].items()}
-                version = int(current.get("version") or 0)
-                if version != int(u.expected_version):
-                    raise ConflictError(
-                        u.key, u.record_id, u.expected_version, version, current, dict(u.changes)
-                    )
-                diff = {
-                    k: v
-                    for k, v in u.changes.items()
-                    if k in table.keys
-                    and k not in ("id", "version")
-                    and not _same(current.get(k), v)
-                }
-                if not diff:
-                    updated.append(current)
-                    continue
-                after = {
-                    k: v
-                    for k, v in dict(
-                        diff, version=version + 1, updated_at=now, updated_by=user
-                    ).items()
-                    if k in table.keys
-                }
-                workbook._add_missing_columns(td, after.keys(), lang)
-                rownum = int(current[ROW])
-                cells.setdefault(td.title or "", []).extend(
-                    (rownum, td.colmap[k], to_cell(table.column(k), v, lang))
-                    for k, v in after.items()
-                )
-                action = "delete" if diff.get("deleted") else "update"
-                change_log = {
-                    k: [
-                        _audit_value(table.column(k), current.get(k)),
-                        _audit_value(table.column(k), v),
-                    ]
-                    for k, v in diff.items()
-                }
-                audit.append((u.key, u.record_id, action, change_log))
-                updated.append({**current, **after})
-            rows: dict[str, list[list[Cell]]] = {}
-            for key, rec in new_recs:
-                td, table = layouts[key], TABLES[key]
-                workbook._add_missing_columns(
-                    td, [k for k, v in rec.items() if not _same(v, None) or k == "id"], lang
-                )
-                rows.setdefault(key, []).append(workbook._row_cells(td, rec, lang))
-                change_log = {
-                    k: [None, _audit_value(table.column(k), v)]
-                    for k, v in rec.items()
-                    if k not in _SYSTEM_KEYS and not _same(v, None)
-                }
-                audit.append((key, rec["id"], "append", change_log))
-            # The new records first: Google's retry probes the first appended row's id.
-            batch = [(layouts[k].title or "", r, layouts[k].colmap["id"]) for k, r in rows.items()]
-            audit_td = layouts["audit_log"]
-            audit_rows = [
-                workbook._audit_row(audit_td, user, key, rid, action, log, lang)[1][0]
-                for key, rid, action, log in audit
-                if key != "audit_log"
-            ]
-            if audit_rows:
-                batch.append((audit_td.title or "", audit_rows, audit_td.colmap["id"]))
-            if batch or cells:
-                store.write(updates=list(cells.items()), appends=batch)
-    finally:
-        workbook.invalidate()
-    return [rec for _, rec in new_recs] + updated

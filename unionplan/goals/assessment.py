@@ -9,21 +9,13 @@ targets' capped achievement: Σ weight × min(achievement, 1) / Σ weight × 100
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
+from unionplan.data.values import is_missing, py
+
 SCORE_COLUMNS = ("unit", "name", "score", "n_targets", "weight")
-
-
-def _v(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def parent_map(units: pd.DataFrame) -> dict[str, str | None]:
@@ -31,7 +23,7 @@ def parent_map(units: pd.DataFrame) -> dict[str, str | None]:
     if units is None or units.empty:
         return {}
     return {
-        str(u): (_v(p) or None) for u, p in zip(units["id"], units["parent"], strict=True) if _v(u)
+        str(u): (py(p) or None) for u, p in zip(units["id"], units["parent"], strict=True) if py(u)
     }
 
 
@@ -56,7 +48,7 @@ def _latest_per_unit(rows: pd.DataFrame, default_unit: str | None) -> pd.DataFra
     Same day: the row further down the sheet wins, as it was entered later.
     """
     df = rows.copy()
-    df["unit"] = [(_v(u) or default_unit or "") for u in df["unit"]]
+    df["unit"] = [(py(u) or default_unit or "") for u in df["unit"]]
     order = ["date", "_row"] if "_row" in df.columns else ["date"]
     df = df.sort_values(order, kind="stable")
     return df.groupby("unit", sort=False).tail(1)
@@ -117,12 +109,10 @@ def breakdown(
     if rate:
         rows = _latest_per_unit(rows, root)
     df = rows.copy()
-    df["_bucket"] = [_bucket(parents, (_v(u) or root or ""), root) for u in df["unit"]]
+    df["_bucket"] = [_bucket(parents, (py(u) or root or ""), root) for u in df["unit"]]
     out = []
     for bucket, part in df.groupby("_bucket", sort=False, dropna=False):
-        key = (
-            None if bucket is None or (isinstance(bucket, float) and math.isnan(bucket)) else bucket
-        )
+        key = None if is_missing(bucket) else bucket
         if rate:
             n, d, value = _rate_of(part)
         else:
@@ -153,7 +143,7 @@ def unit_scores(evaluated: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     )
     names = {}
     if units is not None and not units.empty:
-        names = {str(u): (_v(n) or str(u)) for u, n in zip(units["id"], units["name"], strict=True)}
+        names = {str(u): (py(n) or str(u)) for u, n in zip(units["id"], units["name"], strict=True)}
     out = pd.DataFrame(
         {
             "unit": grouped.index.astype(str),

@@ -11,7 +11,6 @@ still shows the bars.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from unionplan import i18n
+from unionplan.data import periods
+from unionplan.data.values import is_missing
 from unionplan.goals.targets import STATUSES
 
 # Okabe & Ito (2008), "Color Universal Design"; grey for "nothing to judge yet".
@@ -173,9 +174,7 @@ def _style(
 
 
 def _num(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
+    return None if is_missing(value) else float(value)
 
 
 def value_text(row: Mapping[str, Any], key: str, lang: str) -> str:
@@ -421,20 +420,11 @@ def _tick(day: Any, first: bool, as_of: Any, lang: str) -> str:
     quarterly target) get "" unless nothing else is labelled near them."""
     if first:
         return i18n.t("targets.tick_start", lang)
-    if _is_quarter_end(day):
-        return i18n.t("targets.tick_quarter_end", lang, q=(day.month - 1) // 3 + 1)
+    if periods.is_quarter_end(day):
+        return i18n.t("targets.tick_quarter_end", lang, q=periods.quarter_of(day))
     if as_of is not None and day == as_of:
         return ""
     return f"{day.month}/{day.day}"
-
-
-def _is_quarter_end(day: Any) -> bool:
-    return day.month in (3, 6, 9, 12) and (day.month, day.day) in (
-        (3, 31),
-        (6, 30),
-        (9, 30),
-        (12, 31),
-    )
 
 
 # ---------------------------------------------------------------- sections

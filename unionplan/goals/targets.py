@@ -38,9 +38,20 @@ import pandas as pd
 
 from unionplan.data import parse, schema
 from unionplan.data.parse import PlanDate
+from unionplan.data.periods import (
+    half_bounds,
+    half_of,
+    month_end,
+    period_bounds,
+    quarter_bounds,
+    quarter_of,
+    year_bounds,
+)
+from unionplan.data.values import is_blank, py
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment
+from unionplan.plan.activities import expand
 
 # ---------------------------------------------------------------- the stated rules
 
@@ -51,7 +62,6 @@ DEFAULT_WEIGHT = 1.0  # a blank weight counts once in the assessment
 
 # Display order: what is settled first, then what a leader acts on.
 STATUSES: tuple[str, ...] = ("achieved", "on_track", "at_risk", "behind", "missed", "not_started")
-PERIOD_CODES: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "Y")
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -89,28 +99,6 @@ COLUMNS: tuple[str, ...] = (
 # ---------------------------------------------------------------- periods
 
 
-def period_bounds(plan_year: int, code: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a quarter ("Q1"…"Q4"), half ("H1", "H2") or the year ("Y")."""
-    code = code.upper()
-    if code == "Y":
-        return dt.date(plan_year, 1, 1), dt.date(plan_year, 12, 31)
-    if code in ("H1", "H2"):
-        first = 1 if code == "H1" else 7
-        return dt.date(plan_year, first, 1), _month_end(plan_year, first + 5)
-    if code in ("Q1", "Q2", "Q3", "Q4"):
-        first = 3 * (int(code[1]) - 1) + 1
-        return dt.date(plan_year, first, 1), _month_end(plan_year, first + 2)
-    raise ValueError(f"unknown period code {code!r}")
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return PlanDate(year, month).last()
-
-
-def quarter_of(day: dt.date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
 def current_period(plan_year: int, today: dt.date) -> str:
     """The selector's default: today's quarter in the plan year, else the whole year."""
     return f"Q{quarter_of(today)}" if today.year == plan_year else "Y"
@@ -129,12 +117,12 @@ def as_of_for(plan_year: int, code: str, today: dt.date) -> dt.date:
 
 def target_window(period: str | None, plan_year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
     """The period instance a target runs in on `as_of`, inside the plan year."""
-    year_start, year_end = period_bounds(plan_year, "Y")
+    year_start, year_end = year_bounds(plan_year)
     day = min(max(as_of, year_start), year_end)
     if period == "quarter":
-        return period_bounds(plan_year, f"Q{quarter_of(day)}")
+        return quarter_bounds(plan_year, quarter_of(day))
     if period == "half":
-        return period_bounds(plan_year, "H1" if day.month <= 6 else "H2")
+        return half_bounds(plan_year, half_of(day))
     return year_start, year_end
 
 
@@ -159,11 +147,11 @@ def _milestone_day(key: str, plan_year: int) -> dt.date | None:
     k = parse.clean(key).upper().replace(" ", "")
     m = re.fullmatch(r"Q([1-4])", k) or re.fullmatch(r"第?([一二三四1-4])季度?(?:末)?", k)
     if m:
-        return period_bounds(plan_year, f"Q{_CN_Q[m.group(1)]}")[1]
+        return quarter_bounds(plan_year, _CN_Q[m.group(1)])[1]
     if k in ("H1", "上半年"):
-        return period_bounds(plan_year, "H1")[1]
+        return half_bounds(plan_year, 1)[1]
     if k in ("H2", "下半年", "全年", "年底", "年末"):
-        return period_bounds(plan_year, "Y")[1]
+        return year_bounds(plan_year)[1]
     pd_, problem = parse.parse_plandate(k, plan_year)
     if pd_ is not None and problem is None:
         return pd_.last()
@@ -176,7 +164,7 @@ def parse_milestones(text: Any, plan_year: int) -> tuple[list[tuple[dt.date, flo
     Shares above 1 are percentages ("Q2:50" is 50%). Keys: Q1–Q4, 一季度…, H1/H2,
     上半年/下半年, or a month ("6月"): the share is due by the end of it.
     """
-    if parse.is_blank(text):
+    if is_blank(text):
         return [], True
     points: list[tuple[dt.date, float]] = []
     ok = True
@@ -305,20 +293,6 @@ def achievement(metric: str, direction: str, actual: float | None, target: float
 # ---------------------------------------------------------------- input
 
 
-def _v(value: Any) -> Any:
-    """A DataFrame cell as plain Python: NaN/NA -> None."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes, PlanDate)):
-        try:
-            return value.item()
-        except (ValueError, AttributeError):
-            return value
-    return value
-
-
 def normalise_rate(value: float | None) -> float | None:
     """A rate typed as a percentage number (95) is 0.95; 0.95 stays."""
     if value is None:
@@ -327,7 +301,7 @@ def normalise_rate(value: float | None) -> float | None:
 
 
 def _target_value(metric: str | None, value: Any) -> float | None:
-    value = _v(value)
+    value = py(value)
     if value is None:
         return None
     value = float(value)
@@ -352,21 +326,21 @@ class _Spec:
 
 
 def _spec(row: Mapping[str, Any], plan_year: int) -> _Spec:
-    metric = _v(row.get("metric")) or "count"
-    milestones, _ = parse_milestones(_v(row.get("milestones")), plan_year)
-    deadline = _v(row.get("deadline"))
+    metric = py(row.get("metric")) or "count"
+    milestones, _ = parse_milestones(py(row.get("milestones")), plan_year)
+    deadline = py(row.get("deadline"))
     return _Spec(
         id=str(row.get("id")),
         metric=metric,
-        direction=_v(row.get("direction")) or "at_least",
-        period=_v(row.get("period")) or "year",
+        direction=py(row.get("direction")) or "at_least",
+        period=py(row.get("period")) or "year",
         target=1.0 if metric == "milestone" else _target_value(metric, row.get("target_value")),
         baseline=_target_value(metric, row.get("baseline")),
         deadline=deadline if isinstance(deadline, PlanDate) else None,
         milestones=milestones,
-        count_source=_v(row.get("count_source")) or "manual",
-        count_category=_v(row.get("count_category")),
-        unit=_v(row.get("unit")),
+        count_source=py(row.get("count_source")) or "manual",
+        count_category=py(row.get("count_category")),
+        unit=py(row.get("unit")),
     )
 
 
@@ -412,7 +386,7 @@ def progress_frame(data: WorkbookData) -> pd.DataFrame:
     out = df.reindex(columns=[*cols, "created_at"]).copy()
 
     def eff(d: Any, c: Any) -> dt.date | None:
-        d, c = _v(d), _v(c)
+        d, c = py(d), py(c)
         if isinstance(d, dt.date):
             return d if not isinstance(d, dt.datetime) else d.date()
         if isinstance(c, dt.datetime):
@@ -428,30 +402,14 @@ def progress_frame(data: WorkbookData) -> pd.DataFrame:
 def activity_occurrences(data: WorkbookData, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Occurrences of activities between two days: id, category, date, status, target_id.
 
-    Uses `unionplan.plan.activities.expand` (recurring activities give one row per occurrence
-    with its own outcome) when that module is there; otherwise each row is one
-    occurrence on its start day.
+    From `unionplan.plan.activities.expand`, so a recurring activity gives one row per
+    occurrence with its own outcome, as the calendar shows it.
     """
     acts = data.df("activities")
     cols = ["id", "category", "date", "status", "target_id"]
     if acts.empty:
         return pd.DataFrame(columns=cols)
-    try:
-        from unionplan.plan.activities import expand
-    except ImportError:
-        expand = None
-    if expand is not None:
-        occ = expand(acts, start, end)
-        return occ.reindex(columns=cols)
-    rows = []
-    for r in acts.to_dict("records"):
-        first = _v(r.get("start"))
-        if not isinstance(first, PlanDate):
-            continue
-        day = first.first()
-        if start <= day <= end:
-            rows.append({**{k: _v(r.get(k)) for k in cols}, "date": day})
-    return pd.DataFrame(rows, columns=cols)
+    return expand(acts, start, end).reindex(columns=cols)
 
 
 DoneIndex = Mapping[tuple[str, str], list[dt.date]]
@@ -468,15 +426,15 @@ def done_index(data: WorkbookData, targets: pd.DataFrame) -> DoneIndex:
     )
     if not counts_activities.any():
         return {}
-    occ = activity_occurrences(data, *period_bounds(data.plan_year, "Y"))
+    occ = activity_occurrences(data, *year_bounds(data.plan_year))
     occ = occ[occ["status"] == "done"]
     index: dict[tuple[str, str], list[dt.date]] = {}
     for cat, tid, day in zip(occ["category"], occ["target_id"], occ["date"], strict=True):
         if not isinstance(day, dt.date):
             continue
-        if _v(cat):
+        if py(cat):
             index.setdefault(("category", cat), []).append(day)
-        if _v(tid):
+        if py(tid):
             index.setdefault(("linked", tid), []).append(day)
     return index
 
@@ -508,7 +466,7 @@ def _actual(
     n = len(rows)
     last = max(rows["date"]) if n else None
     if spec.metric == "milestone":
-        vals = [v for v in (_v(x) for x in rows["value"]) if v is not None] if n else []
+        vals = [v for v in (py(x) for x in rows["value"]) if v is not None] if n else []
         return _Actual(min(max(vals), 1.0) if vals else None, n_records=n, last_date=last)
     if spec.metric == "rate":
         num, den, value = assessment.rollup_rate(rows, default_unit=spec.unit)
@@ -579,15 +537,15 @@ def _evaluate_one(
     problem = None
     if spec.target is None:
         problem = "targets.p_no_target_value"
-    weight = _v(row.get("weight"))
+    weight = py(row.get("weight"))
     return {
         "id": spec.id,
-        "title": _v(row.get("title")) or "",
-        "section": _v(row.get("section")) or "",
+        "title": py(row.get("title")) or "",
+        "section": py(row.get("section")) or "",
         "metric": spec.metric,
         "direction": spec.direction,
         "period": spec.period,
-        "unit_of_measure": _v(row.get("unit_of_measure")) or "",
+        "unit_of_measure": py(row.get("unit_of_measure")) or "",
         "baseline": spec.baseline,
         "target": spec.target,
         "actual": act.value,
@@ -608,7 +566,7 @@ def _evaluate_one(
         "window_end": end,
         "unit": spec.unit,
         "weight": DEFAULT_WEIGHT if weight is None else float(weight),
-        "responsible": _v(row.get("responsible")) or "",
+        "responsible": py(row.get("responsible")) or "",
         "count_source": spec.count_source,
         "count_category": spec.count_category,
         "n_records": act.n_records,
@@ -648,7 +606,7 @@ def trend(data: WorkbookData, target_id: str, as_of: dt.date) -> pd.DataFrame:
     step = 1 if spec.period == "quarter" else 3
     month = start.month + step - 1
     while True:
-        d = _month_end(start.year + (month - 1) // 12, (month - 1) % 12 + 1)
+        d = month_end(start.year, month)
         if d >= due:
             break
         days.add(d)
@@ -713,7 +671,7 @@ def clean_target(values: Mapping[str, Any], plan_year: int) -> tuple[dict[str, A
 
     rec: dict[str, Any] = {}
     for k in ("section", "title", "unit_of_measure", "responsible", "unit", "notes"):
-        text = parse.clean(values.get(k)) if not parse.is_blank(values.get(k)) else ""
+        text = parse.clean(values.get(k)) if not is_blank(values.get(k)) else ""
         rec[k] = text or None
     if not rec["title"]:
         add("title", "targets.v_required")
@@ -724,7 +682,7 @@ def clean_target(values: Mapping[str, Any], plan_year: int) -> tuple[dict[str, A
         ("count_source", schema.COUNT_SOURCE, "manual"),
         ("count_category", schema.ACTIVITY_CATEGORY, None),
     ):
-        code = _v(values.get(k)) or default
+        code = py(values.get(k)) or default
         if code is not None and code not in enum.values:
             code = schema.match_enum(enum, code)
             if code is None:
@@ -811,8 +769,8 @@ def clean_progress(
         problems.setdefault(key, []).append(msg)
 
     rec: dict[str, Any] = {
-        "target_id": _v(values.get("target_id")),
-        "unit": _v(values.get("unit")) or None,
+        "target_id": py(values.get("target_id")),
+        "unit": py(values.get("unit")) or None,
         "note": parse.clean(values.get("note")) or None,
         "evidence": parse.clean(values.get("evidence")) or None,
     }
@@ -820,11 +778,11 @@ def clean_progress(
         add("target_id", "targets.v_unknown_target")
         return rec, problems
     rec["target_id"] = target.get("id")
-    metric = _v(target.get("metric")) or "count"
-    source = _v(target.get("count_source")) or "manual"
+    metric = py(target.get("metric")) or "count"
+    source = py(target.get("count_source")) or "manual"
     if metric == "count" and source != "manual":
         add("target_id", "targets.v_computed")
-    day = _v(values.get("date"))
+    day = py(values.get("date"))
     if isinstance(day, dt.datetime):
         day = day.date()
     if not isinstance(day, dt.date):
@@ -832,7 +790,7 @@ def clean_progress(
     rec["date"] = day
 
     def number(key: str) -> float | None:
-        raw = _v(values.get(key))
+        raw = py(values.get(key))
         value, problem = parse.parse_number(raw)
         if problem:
             add(key, "targets.v_bad_number")

@@ -26,11 +26,12 @@ from pathlib import Path
 from unionplan import i18n
 from unionplan.data import schema
 from unionplan.data.parse import PlanDate
+from unionplan.data.sheet_address import sheet_key
 from unionplan.data.store.base import Store
 from unionplan.data.workbook import Workbook, WorkbookData, parse_workbook
 from unionplan.errors import UnionplanError
 from unionplan.ops import demo, transfer
-from unionplan.ops.config import Location, open_store, parse_location, read_secrets, sheet_key
+from unionplan.ops.config import Location, open_store, parse_location, read_secrets
 from unionplan.reports import importer
 
 EXIT_OK, EXIT_MISMATCH, EXIT_FAILED = 0, 1, 2

@@ -9,12 +9,12 @@ URL or a bare key), else ``.streamlit/secrets.toml`` ``[connections.gsheets]``
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unionplan.data.sheet_address import sheet_key
 from unionplan.data.store.base import Store
 from unionplan.errors import ConfigError
 
@@ -24,9 +24,6 @@ SECRETS = ROOT / ".streamlit" / "secrets.toml"
 ENV_WORKBOOK = "UNIONPLAN_WORKBOOK"
 ENV_EMULATOR = "UNIONPLAN_SHEETS_EMULATOR_HOST"
 ENV_KEYFILE = "UNIONPLAN_SERVICE_ACCOUNT_FILE"
-
-_SHEETS_URL = re.compile(r"docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
 
 
 @dataclass(frozen=True)
@@ -38,17 +35,6 @@ class Location:
     credentials: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     keyfile: str | None = None
     source: str = "default"  # "env", "secrets", "default", "argument": shown on the data page
-
-
-def sheet_key(text: str) -> str | None:
-    """The spreadsheet key in a Sheets URL or a bare key; None when it is neither."""
-    m = _SHEETS_URL.search(text)
-    if m:
-        return m.group(1)
-    text = text.strip()
-    if _BARE_KEY.match(text) and not text.lower().endswith(".xlsx"):
-        return text
-    return None
 
 
 def read_secrets(path: Path = SECRETS) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from unionplan.data import schema
+from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.data.store.base import Store
 from unionplan.errors import (
     BackendUnavailableError,
@@ -25,9 +26,8 @@ from unionplan.errors import (
     QuotaExceededError,
     UnionplanError,
 )
-from unionplan.ops.config import DEFAULT_WORKBOOK, Location, sheet_key
+from unionplan.ops.config import DEFAULT_WORKBOOK, Location
 
-SHEET_URL = "https://docs.google.com/spreadsheets/d/{key}"
 _REQUIRED_KEY_FIELDS = ("client_email", "private_key", "token_uri")
 
 
@@ -158,7 +158,7 @@ def check_connection(sheet: str, account: ServiceAccount | None) -> ConnectionCh
     found = {schema.match_tab(t) for t in tabs} - {None}
     return ConnectionCheck(
         key=key,
-        url=SHEET_URL.format(key=key),
+        url=sheet_url(key),
         email=email,
         tabs=list(tabs),
         tables_found=[k for k in schema.TABLES if k in found],
@@ -251,5 +251,5 @@ def table_label(key: str, lang: str) -> str:
 
 def describe_location(loc: Location) -> Mapping[str, str]:
     """Where the workbook is, for the page: kind, place (path or URL), and who chose it."""
-    place = SHEET_URL.format(key=loc.target) if loc.kind == "gsheets" else loc.target
+    place = sheet_url(loc.target) if loc.kind == "gsheets" else loc.target
     return {"kind": loc.kind, "place": place, "source": loc.source}

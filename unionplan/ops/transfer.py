@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from unionplan.data import parse, schema
+from unionplan.data import schema
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.values import is_blank
 from unionplan.data.workbook import find_header
 from unionplan.errors import UnionplanError
 
@@ -36,7 +37,7 @@ def cell_out(value: Cell) -> Cell:
 
 def _row_out(row: Sequence[Cell]) -> list[Cell]:
     out = [cell_out(v) for v in row]
-    while out and parse.is_blank(out[-1]):
+    while out and is_blank(out[-1]):
         out.pop()  # trailing empty cells: xlsx pads rows to the sheet width, Sheets does not
     return out
 
@@ -58,7 +59,7 @@ def header_index(title: str, grid: Grid) -> int | None:
         if found is not None:
             return found[0]
     for i, row in enumerate(grid):
-        if any(not parse.is_blank(c) for c in row):
+        if any(not is_blank(c) for c in row):
             return i
     return None
 
@@ -68,7 +69,7 @@ def data_rows(title: str, grid: Grid) -> int:
     hi = header_index(title, grid)
     if hi is None:
         return 0
-    return sum(1 for row in grid[hi + 1 :] if any(not parse.is_blank(c) for c in row))
+    return sum(1 for row in grid[hi + 1 :] if any(not is_blank(c) for c in row))
 
 
 def _id_col(title: str, grid: Grid) -> int:
@@ -117,7 +118,7 @@ def _target_tabs(src: dict[str, Grid], dst: dict[str, Grid]) -> dict[str, str | 
 
 def _text(value: Cell) -> str:
     value = cell_out(value)
-    return "" if parse.is_blank(value) else str(value)
+    return "" if is_blank(value) else str(value)
 
 
 def _same_rows(a: Grid, b: Grid) -> bool:

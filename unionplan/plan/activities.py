@@ -15,9 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from unionplan.data import parse
+from unionplan.data import parse, periods
 from unionplan.data.parse import PlanDate
+from unionplan.data.periods import last_day
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE
+from unionplan.data.values import is_blank
 from unionplan.errors import ValidationError
 from unionplan.i18n import fmt_date
 from unionplan.plan import recurrence
@@ -47,7 +49,9 @@ TEXT_FIELDS = ("title", "location", "unit", "responsible", "target_id", "notes")
 COUNT_FIELDS = ("planned_participants", "actual_participants")
 MONEY_FIELDS = ("budget", "actual_cost")
 DEFAULT_STATUS = "planned"
-CLOSED = frozenset({"done", "cancelled"})
+# An occurrence in one of these does not take place: a cancelled activity, or one session
+# of a series marked skipped. Schedules and counts of what happens leave them out.
+NOT_HAPPENING = frozenset({"cancelled", "skipped"})
 
 EXPAND_COLUMNS: tuple[str, ...] = (
     "id",
@@ -66,30 +70,6 @@ EXPAND_COLUMNS: tuple[str, ...] = (
 
 
 # ------------------------------------------------------------------ small readers
-
-
-def blank(v: Any) -> bool:
-    """None, "", NaN or pd.NA: an empty cell however pandas handed it over."""
-    return v is None or v is pd.NA or (isinstance(v, float) and v != v) or v == ""
-
-
-def _plandate(v: Any, year: int) -> PlanDate | None:
-    if isinstance(v, PlanDate):
-        return v
-    if blank(v):
-        return None
-    pd_, _ = parse.parse_plandate(v, year)
-    return pd_
-
-
-def _date(v: Any) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, PlanDate):
-        return v.last()
-    return None
 
 
 def status_of(v: Any) -> str:
@@ -153,7 +133,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
 
     for key in TEXT_FIELDS:
         v = raw.get(key)
-        out[key] = None if blank(v) else (parse.clean(v) or None)
+        out[key] = None if is_blank(v) else (parse.clean(v) or None)
     if not out["title"]:
         bad("title", "activities.err_title_required")
 
@@ -163,7 +143,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
         ("recurrence", RECURRENCE),
     ):
         v = raw.get(key)
-        if blank(v):
+        if is_blank(v):
             out[key] = None
         elif v in enum.values:
             out[key] = v
@@ -174,7 +154,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
 
     for key in ("start", "end"):
         v = raw.get(key)
-        if isinstance(v, PlanDate) or blank(v):
+        if isinstance(v, PlanDate) or is_blank(v):
             out[key] = v if isinstance(v, PlanDate) else None
             continue
         if isinstance(v, dt.date):
@@ -194,7 +174,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
     until: dt.date | None = None
     if isinstance(v, dt.date):
         until = v
-    elif not blank(v):
+    elif not is_blank(v):
         pd_, problem = parse.parse_plandate(v, default_year)
         if problem or pd_ is None:
             bad("recurrence_until", problem or "issues.bad_date")
@@ -210,7 +190,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
         out["recurrence_until"] = None  # an end date without a rule means nothing
 
     v = raw.get("time")
-    if blank(v):
+    if is_blank(v):
         out["time"] = None
     else:
         tr = time_range(v)
@@ -237,7 +217,7 @@ def validate(raw: Mapping[str, Any], default_year: int) -> dict[str, Any]:
 
 
 def _count(v: Any) -> tuple[int | None, str | None]:
-    if blank(v):
+    if is_blank(v):
         return None, None
     value, problem = parse.parse_number(v)
     if value is None:
@@ -250,7 +230,7 @@ def _count(v: Any) -> tuple[int | None, str | None]:
 
 
 def _money(v: Any) -> tuple[float | None, str | None]:
-    if blank(v):
+    if is_blank(v):
         return None, None
     value, problem = parse.parse_number(v)
     if value is None:
@@ -265,7 +245,7 @@ def form_values(record: Mapping[str, Any] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in FORM_FIELDS:
         v = (record or {}).get(key)
-        if blank(v):
+        if is_blank(v):
             out[key] = ""
         elif isinstance(v, (PlanDate, dt.date)):
             out[key] = v.isoformat() if isinstance(v, dt.date) else v.iso()
@@ -274,19 +254,6 @@ def form_values(record: Mapping[str, Any] | None) -> dict[str, str]:
         else:
             out[key] = str(v)
     return out
-
-
-def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields an edit actually changes (so an update writes only those cells)."""
-    return {k: v for k, v in after.items() if not _same(before.get(k), v)}
-
-
-def _same(a: Any, b: Any) -> bool:
-    a = None if blank(a) else a
-    b = None if blank(b) else b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
-    return a == b
 
 
 # ------------------------------------------------------------------ quick actions
@@ -338,7 +305,7 @@ def postpone(record: Mapping[str, Any], year: int, month: int) -> dict[str, Any]
     end = record.get("end")
     if isinstance(end, PlanDate):
         out["end"] = _shift(end, months)
-    until = _date(record.get("recurrence_until"))
+    until = last_day(record.get("recurrence_until"))
     if until and record.get("recurrence"):
         out["recurrence_until"] = recurrence.add_months(until, months)
     return out
@@ -352,10 +319,10 @@ def duplicate_next_year(record: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: record.get(k) for k in FORM_FIELDS}
     for key in ("start", "end"):
         out[key] = _shift(record.get(key), 12)
-    until = _date(record.get("recurrence_until"))
+    until = last_day(record.get("recurrence_until"))
     out["recurrence_until"] = recurrence.add_years(until, 1) if until else None
     out.update(status=DEFAULT_STATUS, actual_participants=None, actual_cost=None)
-    return {k: (None if blank(v) else v) for k, v in out.items()}
+    return {k: (None if is_blank(v) else v) for k, v in out.items()}
 
 
 def set_occurrence(
@@ -377,7 +344,7 @@ def series_of(row: Mapping[str, Any]) -> tuple[dt.date, str, dt.date] | None:
     if not isinstance(start, PlanDate) or freq not in recurrence.STEP:
         return None
     first = start.first()
-    until = _date(row.get("recurrence_until"))
+    until = last_day(row.get("recurrence_until"))
     if until is None and isinstance(row.get("end"), PlanDate):
         # A recurring row with an end date but no "repeats until" runs to that end date.
         until = row["end"].last()
@@ -404,7 +371,7 @@ def expand(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """
     rows: list[dict[str, Any]] = []
     for rec in df.to_dict("records") if not df.empty else []:
-        base = {k: (None if blank(rec.get(k)) else rec.get(k)) for k in EXPAND_COLUMNS}
+        base = {k: (None if is_blank(rec.get(k)) else rec.get(k)) for k in EXPAND_COLUMNS}
         status = status_of(rec.get("status"))
         pdate = rec.get("start")
         rule = series_of(rec)
@@ -428,7 +395,7 @@ def expand(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
         states, _ = recurrence.parse_occurrences(rec.get("occurrences"), first.year)
         window_start = start.replace(day=1) if month_only else start
         for day in recurrence.occurrences_between(first, freq, until, window_start, end):
-            last = PlanDate(day.year, day.month).last() if month_only else day
+            last = periods.month_end(day.year, day.month) if month_only else day
             rows.append(
                 base
                 | {
@@ -445,17 +412,13 @@ def expand(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def year_window(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def period_window(year: int, month: int | None, quarter: int | None) -> tuple[dt.date, dt.date]:
+def period_window(year: int, month: int | None, quarter: int | None) -> periods.Bounds:
     """The days a month / quarter / whole-year filter covers."""
     if month:
-        return dt.date(year, month, 1), PlanDate(year, month).last()
+        return periods.month_bounds(year, month)
     if quarter:
-        return dt.date(year, 3 * quarter - 2, 1), PlanDate(year, 3 * quarter).last()
-    return year_window(year)
+        return periods.quarter_bounds(year, quarter)
+    return periods.year_bounds(year)
 
 
 # ------------------------------------------------------------------ filtering and totals
@@ -567,7 +530,7 @@ def sort_by_start(df: pd.DataFrame) -> pd.DataFrame:
 
 def choices(values: Iterable[Any]) -> list[str]:
     """Distinct non-blank texts, sorted: the options of a filter."""
-    return sorted({str(v) for v in values if not blank(v)})
+    return sorted({str(v) for v in values if not is_blank(v)})
 
 
 def names(df: pd.DataFrame, name_col: str) -> dict[str, str]:
@@ -575,7 +538,7 @@ def names(df: pd.DataFrame, name_col: str) -> dict[str, str]:
     if df.empty or name_col not in df:
         return {}
     return {
-        str(i): str(n) for i, n in zip(df["id"], df[name_col], strict=True) if i and not blank(n)
+        str(i): str(n) for i, n in zip(df["id"], df[name_col], strict=True) if i and not is_blank(n)
     }
 
 

@@ -20,6 +20,7 @@ from icalendar import Calendar, Event, vRecur
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS
+from unionplan.data.values import is_blank
 from unionplan.plan import activities, recurrence
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -46,7 +47,7 @@ def _description(rec: Mapping[str, Any], lang: str, unit_names: Mapping[str, str
     lines = []
     for key in ("category", "status", "unit", "responsible", "planned_participants", "notes"):
         v = rec.get(key)
-        if activities.blank(v):
+        if is_blank(v):
             continue
         if key == "category":
             v = ACTIVITY_CATEGORY.label(v, lang)
@@ -73,18 +74,18 @@ def activity_event(
     ev.add("uid", uid(str(rec["id"])))
     ev.add("dtstamp", stamp)
     ev.add("summary", str(rec.get("title") or rec["id"]))
-    if not activities.blank(rec.get("location")):
+    if not is_blank(rec.get("location")):
         ev.add("location", str(rec["location"]))
     desc = _description(rec, lang, unit_names or {})
     if desc:
         ev.add("description", desc)
-    if not activities.blank(rec.get("category")):
+    if not is_blank(rec.get("category")):
         ev.add("categories", [ACTIVITY_CATEGORY.label(rec["category"], lang)])
     status = activities.status_of(rec.get("status"))
     if status == "cancelled":
         ev.add("status", "CANCELLED")
     version = rec.get("version")
-    if not activities.blank(version):
+    if not is_blank(version):
         ev.add("sequence", int(version))
 
     rule = activities.series_of(rec)
@@ -149,7 +150,7 @@ def deadline_event(rec: Mapping[str, Any], lang: str, stamp: dt.datetime) -> Eve
     ev.add("dtstart", day)
     ev.add("dtend", day + dt.timedelta(days=1))
     ev.add("transp", "TRANSPARENT")
-    if not activities.blank(rec.get("responsible")):
+    if not is_blank(rec.get("responsible")):
         ev.add("description", f"{i18n.t('calendar.responsible', lang)}: {rec['responsible']}")
     return ev
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from unionplan.data import parse
+from unionplan.data.values import is_blank
 
 FREQS: tuple[str, ...] = ("weekly", "biweekly", "monthly", "quarterly", "halfyearly")
 # Step of each rule: (days, months); exactly one of them is non-zero.
@@ -137,7 +138,7 @@ def parse_occurrences(raw: object, default_year: int) -> tuple[dict[dt.date, str
     """
     out: dict[dt.date, str] = {}
     bad: list[str] = []
-    if parse.is_blank(raw):  # None, "" or the NaN pandas gives an empty text cell
+    if is_blank(raw):  # None, "" or the NaN pandas gives an empty text cell
         return out, bad
     for part in _SPLIT.split(parse.clean(raw)):
         part = part.strip()

@@ -20,10 +20,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from unionplan import i18n
+from unionplan.data import periods
 from unionplan.data.schema import ACTIVITY_CATEGORY, RECURRENCE
 from unionplan.plan import activities
 
-SKIP_STATUSES = frozenset({"cancelled", "skipped"})
 MAX_THEME_PARTS = 3
 
 
@@ -87,14 +87,14 @@ def build(
     and skipped occurrences are left out. The theme is `themes[month]` when given, else
     the month's most frequent categories ("节日庆祝、文体活动").
     """
-    lo, hi = activities.year_window(year)
+    lo, hi = periods.year_bounds(year)
     occ = activities.expand(df, lo, hi)
     rules = dict(zip(df["id"], df["recurrence"], strict=True)) if not df.empty else {}
     plans = {m: MonthPlan(m) for m in range(1, 13)}
     categories: dict[int, Counter] = {m: Counter() for m in range(1, 13)}
     listed: set[tuple[int, str]] = set()
     for row in occ.to_dict("records"):
-        if row["status"] in SKIP_STATUSES or row["date"].year != year:
+        if row["status"] in activities.NOT_HAPPENING or row["date"].year != year:
             continue
         month = row["date"].month
         if row["recurring"]:

@@ -1,7 +1,9 @@
-"""The only Streamlit-aware part of unionplan: session language, cached loading, user,
-error display and the write-then-rerun cycle. Pages call these; domain modules never do.
+"""The only Streamlit-aware part of unionplan: session language, the workbook in use and
+its load, the editor's name, error display and the write-then-rerun cycle. Pages call
+these; domain modules never do.
 
-Area-specific widgets (forms, tables) live in ``unionplan.ui.<area>`` modules.
+Area-specific widgets live in ``unionplan.ui.<area>`` modules; the record form with its
+conflict view, shared by every editable table, in ``unionplan.ui.forms``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from unionplan import i18n
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
+from unionplan.ops import demo
 from unionplan.ops.config import Location, open_store, resolve_location
 
 T = TypeVar("T")
@@ -25,6 +28,7 @@ T = TypeVar("T")
 LANG_KEY = "lang"
 USER_KEY = "user_name"
 FLASH_KEY = "_flash"
+_LOCATION = "_location"
 
 
 def lang() -> str:
@@ -36,10 +40,25 @@ def t(key: str, /, **params: Any) -> str:
     return i18n.t(key, lang(), **params)
 
 
+def use_location(loc: Location) -> None:
+    """Work on another workbook for the rest of this session (a tested Google Sheet)."""
+    st.session_state[_LOCATION] = loc
+
+
+def session_location() -> Location | None:
+    """The workbook this session chose on the data page, if it chose one."""
+    loc = st.session_state.get(_LOCATION)
+    return loc if isinstance(loc, Location) else None
+
+
+def forget_location() -> None:
+    """Back to the configured workbook."""
+    st.session_state.pop(_LOCATION, None)
+
+
 def location() -> Location:
-    """The configured workbook location; the data page may override it for the session."""
-    loc = st.session_state.get("_location")
-    return loc if isinstance(loc, Location) else resolve_location()
+    """The workbook this session works on: its own choice, else the configured one."""
+    return session_location() or resolve_location()
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,28 +80,30 @@ def _first_run(loc: Location) -> None:
     path = Path(loc.target)
     if loc.kind != "xlsx" or loc.source != "default" or path.exists():
         return
-    try:
-        from unionplan.ops import demo
-    except ImportError:
-        return  # no demo module: ensure_tabs() below creates an empty workbook
     path.parent.mkdir(parents=True, exist_ok=True)
     demo.create_demo(path, year=dt.date.today().year)
 
 
-@st.cache_resource(ttl=DEFAULT_TTL, show_spinner=False)
-def _load(loc: Location) -> WorkbookData:
-    # cache_resource, not cache_data: a 10k-row snapshot is shared read-only by every
-    # session instead of being unpickled on each rerun. Pages must not mutate it.
+@st.cache_resource(show_spinner=False)
+def _opened(loc: Location) -> Workbook:
+    """The workbook made ready once per location and process: the demo year on a first
+    start, missing tabs and headers created. A failure is not cached: the next run retries."""
     _first_run(loc)
     wb = _workbook(loc)
     wb.ensure_tabs()
-    return wb.load()
+    return wb
 
 
 def data() -> WorkbookData:
-    """The one cached load every page reads from (shared by all sessions, TTL'd)."""
+    """The workbook as loaded now, shared by every session and rerun.
+
+    The one cache is the workbook's own (`Workbook.load`): it re-reads after a write, when
+    the store's change token moves (the local file's size or time: an edit saved in Excel
+    or WPS shows on the next rerun) and after its TTL (Google Sheets, which has no token).
+    Pages must not mutate what it returns.
+    """
     leave_pages_folder_mode()
-    return _load(location())
+    return _opened(location()).load()
 
 
 def leave_pages_folder_mode() -> None:
@@ -103,12 +124,12 @@ def leave_pages_folder_mode() -> None:
 
 
 def clear_cache() -> None:
-    _load.clear()
+    """Drop the loaded workbook, so the next `data()` reads the store again."""
     workbook().invalidate()
 
 
 def user() -> str:
-    """Who is editing: the signed-in user's name, else the name typed in the sidebar."""
+    """Who is editing: the name typed in the sidebar, else "anonymous" in the user's language."""
     name = st.session_state.get(USER_KEY) or ""
     return name.strip() or t("common.anonymous")
 
@@ -253,11 +274,7 @@ def page_header(title_key: str, caption: str | None = None) -> None:
 def demo_banner() -> None:
     """Say plainly that the workbook holds demo data, and offer an empty one instead."""
     try:
-        from unionplan.ops.demo import is_demo, start_empty
-    except ImportError:
-        return
-    try:
-        if not is_demo(data()):
+        if not demo.is_demo(data()):
             return
     except UnionplanError:
         return  # the page shows the error itself
@@ -266,10 +283,10 @@ def demo_banner() -> None:
         with st.popover(t("common.demo.start_empty")):
             st.write(t("common.demo.confirm"))
             if st.button(t("common.demo.confirm_button"), type="primary", key="demo_confirm"):
-                write(start_empty, workbook(), user(), success=t("common.demo.emptied"))
+                write(demo.start_empty, workbook(), user(), success=t("common.demo.emptied"))
 
 
-def run_page(page: Any, data_page: str | None = None) -> None:
+def run_page(page: Any, data_page: str) -> None:
     """Run the selected page; an expected error becomes a message, never a traceback.
 
     Only `UnionplanError` is caught: anything else is a bug and must stay visible.
@@ -280,7 +297,7 @@ def run_page(page: Any, data_page: str | None = None) -> None:
     except UnionplanError as exc:
         show_error(exc)
         st.caption(t("common.error_hint"))
-        if data_page and getattr(page, "url_path", None) != "data":
+        if getattr(page, "url_path", None) != "data":
             st.page_link(data_page, label=t("common.go_data_page"), icon=":material/build:")
 
 

@@ -1,6 +1,6 @@
 """Activity widgets shared by the activities and calendar pages: the filter bar, the
-add/edit form (keeps what was typed when a write fails, shows a conflict side by side),
-and the quick actions on one activity.
+add/edit form (the record form of `unionplan.ui.forms` with the activity's fields) and
+the quick actions on one activity.
 
 Only layout and session state live here; checking, change sets and figures come from
 `unionplan.plan.activities`.
@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from unionplan import i18n
@@ -21,7 +20,8 @@ from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
-from unionplan.ui import clear_cache, data, lang, show_error, t, user, workbook, write
+from unionplan.ui import data, lang, show_error, t, user, workbook, write
+from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 TABLE = "activities"
 
@@ -33,19 +33,6 @@ def _label(key: str) -> str:
 
 # Format functions use `lg`, the language read once per run: AppTest calls them after the
 # run, outside the session, where lang() would fall back to the default language.
-
-
-def _enum_select(enum: Enum, label: str, key: str, *, blank: bool = True) -> None:
-    # "" rather than None for "nothing chosen": a None value would show Streamlit's own
-    # English placeholder instead of the option's label.
-    codes = [*([""] if blank else []), *enum.codes()]
-    lg = lang()
-    st.selectbox(
-        label,
-        codes,
-        format_func=lambda c: enum.label(c, lg) if c else i18n.t("activities.none", lg),
-        key=key,
-    )
 
 
 def unit_names(d: WorkbookData) -> dict[str, str]:
@@ -160,156 +147,58 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
 # ------------------------------------------------------------------ the form
 
 
-def _fkey(key: str, field: str) -> str:
-    return f"{key}:{field}"
+def _enum_field(name: str, enum: Enum, *, blank: bool = True) -> Field:
+    # "" rather than None for "nothing chosen": a None value would show Streamlit's own
+    # English placeholder instead of the option's label.
+    lg = lang()
+    return Field(
+        name,
+        "choice",
+        options=[*([""] if blank else []), *enum.codes()],
+        format=lambda c: enum.label(c, lg) if c else i18n.t("activities.none", lg),
+    )
 
 
-def _load_form(key: str, record: Mapping[str, Any] | None) -> None:
-    """Put a record's values into the form's widgets, once per record and version.
-
-    Not again while the user is editing (the same id and version) or while a conflict
-    is open, so a rerun never throws away what was typed.
-    """
-    marker = (record or {}).get("id"), (record or {}).get("version")
-    conflict = st.session_state.get(_fkey(key, "_conflict"))
-    if conflict is not None:
-        if conflict["opened"].get("id") == marker[0]:
-            return
-        st.session_state.pop(_fkey(key, "_conflict"))  # another activity was picked
-    if st.session_state.get(_fkey(key, "_loaded")) == marker and not st.session_state.pop(
-        _fkey(key, "_reset"), False
-    ):
-        return
-    for field, value in activities.form_values(record).items():
-        st.session_state[_fkey(key, field)] = value
-    for field in ("category", "recurrence", "unit", "target_id"):
-        v = (record or {}).get(field)
-        st.session_state[_fkey(key, field)] = v if isinstance(v, str) and v else ""
-    st.session_state[_fkey(key, "status")] = activities.status_of((record or {}).get("status"))
-    st.session_state[_fkey(key, "_loaded")] = marker
-    st.session_state.pop(_fkey(key, "_problems"), None)
+def _ref_field(name: str, names: Mapping[str, str], order: list[str]) -> Field:
+    """A choice of a referenced record (unit, target), shown by its name."""
+    lg = lang()
+    return Field(
+        name,
+        "choice",
+        options=["", *order],
+        format=lambda i: names.get(i, i) if i else i18n.t("activities.none", lg),
+    )
 
 
-def _options(widget_key: str, ids: list[str]) -> list[str]:
-    """A reference picker's options: none, the known ids, and the current value even when
-    it matches no record (a name typed in the sheet), so opening the form loses nothing."""
-    current = st.session_state.get(widget_key)
-    extra = [current] if current and current not in ids else []
-    return ["", *ids, *extra]
+def _to_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An activity as the form shows it: text for dates and figures, codes for choices."""
+    values: dict[str, Any] = activities.form_values(record)
+    for name in ("category", "recurrence", "unit", "target_id"):
+        v = (record or {}).get(name)
+        values[name] = v if isinstance(v, str) and v else ""
+    values["status"] = activities.status_of((record or {}).get("status"))
+    return values
 
 
-def _raw(key: str) -> dict[str, Any]:
-    return {f: st.session_state.get(_fkey(key, f)) for f in activities.FORM_FIELDS}
+def _value_text(d: WorkbookData) -> Callable[[str, Any, Mapping[str, Any]], str]:
+    """How a value reads in the conflict view (blanks and choices are the form's)."""
+    lg = lang()
+    units, targets = unit_names(d), target_titles(d)
 
+    def text(name: str, value: Any, record: Mapping[str, Any]) -> str:
+        if isinstance(value, (PlanDate, dt.date)):
+            return i18n.fmt_date(value, lg)
+        if name == "unit":
+            return units.get(value, str(value))
+        if name == "target_id":
+            return targets.get(value, str(value))
+        if ACTIVITIES.column(name).kind == "money":
+            return i18n.fmt_money(float(value), lg)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
 
-def _show_problems(problems: Mapping[str, list[str]]) -> None:
-    lines = [
-        f"- **{_label(field)}**{t('common.colon')}{t(msg)}"
-        for field, msgs in problems.items()
-        for msg in msgs
-    ]
-    st.error(t("errors.validation") + "\n\n" + "\n".join(lines), icon=":material/warning:")
-
-
-def _value_text(field: str, value: Any, d: WorkbookData) -> str:
-    """A value as people read it, for the side-by-side conflict view."""
-    if activities.blank(value):
-        return "—"
-    col = ACTIVITIES.column(field)
-    if col.enum is not None:
-        return col.enum.label(str(value), lang())
-    if isinstance(value, PlanDate):
-        return i18n.fmt_date(value, lang())
-    if isinstance(value, dt.date):
-        return i18n.fmt_date(value, lang())
-    if field == "unit":
-        return unit_names(d).get(value, str(value))
-    if field == "target_id":
-        return target_titles(d).get(value, str(value))
-    if col.kind == "money":
-        return i18n.fmt_money(float(value), lang())
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _conflict_view(key: str, d: WorkbookData, on_saved: Callable[[], None] | None) -> None:
-    """The other person's version beside the user's, and the two ways out."""
-    conflict = st.session_state[_fkey(key, "_conflict")]
-    current, attempted, opened = conflict["current"], conflict["attempted"], conflict["opened"]
-    fields = [
-        f
-        for f in activities.FORM_FIELDS
-        if f in attempted or activities.changes({f: opened.get(f)}, {f: current.get(f)})
-    ]
-    with st.container(border=True, key=f"{key}_conflict_box"):
-        st.warning(
-            t(
-                "errors.conflict",
-                expected=opened.get("version"),
-                found=current.get("version"),
-            ),
-            icon=":material/warning:",
-        )
-        st.caption(t("activities.conflict_by", who=current.get("updated_by") or "—"))
-        rows = [
-            {
-                t("activities.conflict_field"): _label(f),
-                t("activities.conflict_theirs"): _value_text(f, current.get(f), d),
-                t("activities.conflict_yours"): _value_text(f, attempted.get(f, current.get(f)), d),
-            }
-            for f in fields
-        ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        c1, c2 = st.columns(2)
-        if c1.button(t("activities.conflict_keep_mine"), type="primary", key=f"{key}_mine"):
-            mine = {**current, **attempted}
-
-            def overwrite() -> dict:
-                rec = workbook().update(
-                    TABLE,
-                    current["id"],
-                    activities.changes(current, mine),
-                    expected_version=int(current.get("version") or 0),
-                    user=user(),
-                )
-                _after_save(key, on_saved)
-                return rec
-
-            _guarded(key, overwrite, opened=current, attempted=attempted)
-        if c2.button(t("activities.conflict_take_theirs"), key=f"{key}_theirs"):
-            st.session_state.pop(_fkey(key, "_conflict"), None)
-            st.session_state[_fkey(key, "_reset")] = True
-            clear_cache()  # the form reloads from the row as it is now, not the cached one
-            st.rerun()
-
-
-def _after_save(key: str, on_saved: Callable[[], None] | None) -> None:
-    """After a successful write: the next run starts the form afresh."""
-    st.session_state.pop(_fkey(key, "_conflict"), None)
-    st.session_state[_fkey(key, "_reset")] = True
-    if on_saved:
-        on_saved()
-
-
-def _guarded(
-    key: str,
-    fn: Callable[[], Any],
-    *,
-    opened: Mapping[str, Any],
-    attempted: Mapping[str, Any],
-    success: str | None = None,
-) -> None:
-    """Write; a conflict is kept in the session so the comparison survives reruns."""
-    try:
-        write(fn, success=success or t("activities.saved"))
-    except ConflictError as exc:
-        st.session_state[_fkey(key, "_conflict")] = {
-            "current": exc.current,
-            "attempted": dict(attempted),
-            "opened": dict(opened),
-        }
-        st.rerun()
+    return text
 
 
 def activity_form(
@@ -318,107 +207,58 @@ def activity_form(
     *,
     on_saved: Callable[[], None] | None = None,
 ) -> None:
-    """The add form (record None) or the edit form of one activity.
-
-    Nothing is written until `activities.validate` passes; the problems are listed in
-    the user's language. The widgets are keyed and never cleared on submit, so after a
-    failed write (conflict, network) everything typed is still there.
-    """
+    """The add form (record None) or the edit form of one activity: the record form of
+    `unionplan.ui.forms` with the activity's fields, checked by `activities.validate`."""
     d = data()
-    lg = lang()
     year = d.plan_year
-    _load_form(key, record)
-    if st.session_state.get(_fkey(key, "_conflict")) is not None:
-        _conflict_view(key, d, on_saved)
-    units = unit_names(d)
-    targets = target_titles(d)
-    k = lambda f: _fkey(key, f)  # noqa: E731 - widget key shorthand
-    with st.form(f"{key}_form", clear_on_submit=False, border=True):
-        problems = st.session_state.get(k("_problems"))
-        if problems:
-            _show_problems(problems)
-        st.text_input(_label("title") + " *", key=k("title"), placeholder=t("activities.ph_title"))
-        c1, c2 = st.columns(2)
-        with c1:
-            _enum_select(ACTIVITY_CATEGORY, _label("category"), k("category"))
-        with c2:
-            _enum_select(ACTIVITY_STATUS, _label("status"), k("status"), blank=False)
-        c1, c2, c3 = st.columns(3)
-        c1.text_input(
-            _label("start") + " *",
-            key=k("start"),
-            placeholder=t("activities.ph_date"),
-            help=t("activities.help_date"),
-        )
-        c2.text_input(_label("end"), key=k("end"), placeholder=t("activities.ph_end"))
-        c3.text_input(_label("time"), key=k("time"), placeholder=t("activities.ph_time"))
-        c1, c2, c3 = st.columns(3)
-        c1.text_input(_label("location"), key=k("location"))
-        c2.selectbox(
-            _label("unit"),
-            _options(k("unit"), sorted(units, key=units.get)),
-            format_func=lambda u: units.get(u, u) if u else i18n.t("activities.none", lg),
-            key=k("unit"),
-        )
-        c3.text_input(_label("responsible"), key=k("responsible"))
-        c1, c2, c3, c4 = st.columns(4)
-        c1.text_input(_label("planned_participants"), key=k("planned_participants"))
-        c2.text_input(_label("budget"), key=k("budget"), placeholder=t("activities.ph_money"))
-        c3.text_input(_label("actual_participants"), key=k("actual_participants"))
-        c4.text_input(_label("actual_cost"), key=k("actual_cost"))
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            _enum_select(RECURRENCE, _label("recurrence"), k("recurrence"))
-        c2.text_input(
-            _label("recurrence_until"),
-            key=k("recurrence_until"),
-            placeholder=t("activities.ph_until"),
-        )
-        c3.selectbox(
-            _label("target_id"),
-            _options(k("target_id"), list(targets)),
-            format_func=lambda x: targets.get(x, x) if x else i18n.t("activities.none", lg),
-            key=k("target_id"),
-        )
-        st.text_area(_label("notes"), key=k("notes"), height=68)
-        submitted = st.form_submit_button(
-            t("activities.add_button" if record is None else "activities.save_button"),
-            type="primary",
-        )
-    if not submitted:
-        return
-    try:
-        values = activities.validate(_raw(key), year)
-    except ValidationError as exc:
-        st.session_state[k("_problems")] = exc.problems
-        st.rerun()
-    st.session_state.pop(k("_problems"), None)
-    if record is None:
-
-        def append() -> dict:
-            rec = workbook().append(TABLE, values, user())
-            _after_save(key, on_saved)
-            return rec
-
-        write(append, success=t("activities.added", title=values["title"]))
-        return
-    change = activities.changes(record, values)
-    if not change:
-        st.info(t("activities.nothing_changed"))
-        return
-
-    def update() -> dict:
-        rec = workbook().update(
-            TABLE,
-            str(record["id"]),
-            change,
-            expected_version=int(record.get("version") or 0),
-            user=user(),
-        )
-        _after_save(key, on_saved)
-        return rec
-
-    _guarded(key, update, opened=record, attempted=change)
+    units, targets = unit_names(d), target_titles(d)
+    rows = [
+        [Field("title", required=True, placeholder="activities.ph_title")],
+        [
+            _enum_field("category", ACTIVITY_CATEGORY),
+            _enum_field("status", ACTIVITY_STATUS, blank=False),
+        ],
+        [
+            Field(
+                "start",
+                required=True,
+                placeholder="activities.ph_date",
+                help="activities.help_date",
+            ),
+            Field("end", placeholder="activities.ph_end"),
+            Field("time", placeholder="activities.ph_time"),
+        ],
+        [
+            Field("location"),
+            _ref_field("unit", units, sorted(units, key=units.get)),
+            Field("responsible"),
+        ],
+        [
+            Field("planned_participants"),
+            Field("budget", placeholder="activities.ph_money"),
+            Field("actual_participants"),
+            Field("actual_cost"),
+        ],
+        [
+            _enum_field("recurrence", RECURRENCE),
+            Field("recurrence_until", placeholder="activities.ph_until"),
+            _ref_field("target_id", targets, list(targets)),
+        ],
+        [Field("notes", "textarea")],
+    ]
+    form = RecordForm(
+        key=key,
+        table=ACTIVITIES,
+        rows=rows,
+        to_widgets=_to_widgets,
+        validate=lambda raw: activities.validate(raw, year),
+        submit_label=t("activities.add_button" if record is None else "activities.save_button"),
+        added=lambda values: t("activities.added", title=values["title"]),
+        saved=lambda values: t("activities.saved"),
+        show=_value_text(d),
+        on_saved=on_saved,
+    )
+    record_form(form, record)
 
 
 # ------------------------------------------------------------------ quick actions
@@ -490,7 +330,7 @@ def activity_panel(
                 try:
                     change = activities.mark_done(people, cost)
                 except ValidationError as exc:
-                    _show_problems(exc.problems)
+                    show_problems(ACTIVITIES, exc.problems)
                 else:
                     _update(record, change, t("activities.marked_done", title=title), on_saved)
     elif action == "occurrence":
@@ -510,7 +350,7 @@ def activity_panel(
                 try:
                     change = activities.postpone(record, target.year, target.month)
                 except ValidationError as exc:
-                    _show_problems(exc.problems)
+                    show_problems(ACTIVITIES, exc.problems)
                 else:
                     _update(record, change, t("activities.postponed", title=title), on_saved)
     elif action == "cancel":

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.errors import UnionplanError
 from unionplan.ops import connect
 from unionplan.ops.config import Location, open_store, resolve_location
-from unionplan.ui import clear_cache, flash, lang, location, show_error, t
+from unionplan.ui import clear_cache, flash, lang, location, show_error, t, use_location
 
 _CHECK = "_gs_check"  # (ConnectionCheck, ServiceAccount | None) of the last good test
 _MODES = ("upload", "path", "configured")
@@ -92,7 +93,7 @@ def google_connect() -> None:
     st.caption(t("data.google_intro"))
     url = st.text_input(
         t("data.step_url"),
-        value=connect.SHEET_URL.format(key=loc.target) if loc.kind == "gsheets" else "",
+        value=sheet_url(loc.target) if loc.kind == "gsheets" else "",
         placeholder=t("data.url_placeholder"),
         help=t("data.url_help"),
         key="gs_url",
@@ -111,7 +112,7 @@ def google_connect() -> None:
         except UnionplanError as exc:
             show_error(exc)
     found = st.session_state.get(_CHECK)
-    if not found or connect.sheet_key(url) != found[0].key:
+    if not found or sheet_key(url) != found[0].key:
         return
     check, account = found
     if check.is_empty:
@@ -126,7 +127,7 @@ def google_connect() -> None:
             names = sep.join(connect.table_label(k, lang()) for k in check.tables_missing)
             st.caption(t("data.tables_missing", tables=names))
     if st.button(t("data.use_sheet"), key="gs_use", icon=":material/swap_horiz:"):
-        st.session_state["_location"] = connect.location_for(check, account)
+        use_location(connect.location_for(check, account))
         clear_cache()
         flash(t("data.using_sheet"))
         st.rerun()

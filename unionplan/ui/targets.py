@@ -3,15 +3,13 @@ target's detail, the unit assessment with drill-down, and the progress and targe
 
 Only layout and session state live here; statuses, roll-ups and checks come from
 `unionplan.goals.targets` and `unionplan.goals.assessment`, figures from
-`unionplan.goals.charts`. Forms keep what was typed when a write fails and show a
-conflict side by side.
+`unionplan.goals.charts`. The target form is the record form of `unionplan.ui.forms`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -19,6 +17,7 @@ import streamlit as st
 
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
+from unionplan.data.periods import PERIOD_CODES, period_bounds
 from unionplan.data.schema import (
     ACTIVITY_CATEGORY,
     COUNT_SOURCE,
@@ -29,26 +28,23 @@ from unionplan.data.schema import (
     TARGETS,
     Enum,
 )
+from unionplan.data.values import is_blank
 from unionplan.data.workbook import WorkbookData
-from unionplan.errors import ConflictError
+from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
 from unionplan.goals import targets as tg
-from unionplan.plan.activities import changes
-from unionplan.ui import clear_cache, lang, t, user, workbook, write
+from unionplan.ui import lang, t, user, workbook, write
+from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 PERIOD_KEY = "targets_period"
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == ""
 
 
 def unit_names(d: WorkbookData) -> dict[str, str]:
     df = d.df("units")
     if df.empty:
         return {}
-    return {str(i): str(n) for i, n in zip(df["id"], df["name"], strict=True) if not _blank(i)}
+    return {str(i): str(n) for i, n in zip(df["id"], df["name"], strict=True) if not is_blank(i)}
 
 
 # ------------------------------------------------------------------ the computation
@@ -72,17 +68,17 @@ def period_picker(d: WorkbookData, today: dt.date) -> tuple[str, dt.date]:
     """Q1–Q4, H1/H2 or the year of the plan: every figure on the page follows it."""
     year = d.plan_year
     default = tg.current_period(year, today)
-    if st.session_state.get(PERIOD_KEY) not in tg.PERIOD_CODES:
+    if st.session_state.get(PERIOD_KEY) not in PERIOD_CODES:
         st.session_state[PERIOD_KEY] = default
     code = st.segmented_control(
         t("targets.period_label"),
-        tg.PERIOD_CODES,
-        format_func={c: t(f"targets.period_{c}") for c in tg.PERIOD_CODES}.get,
+        PERIOD_CODES,
+        format_func={c: t(f"targets.period_{c}") for c in PERIOD_CODES}.get,
         key=PERIOD_KEY,
     )
     code = code or default  # clicking the selected button again clears it
     as_of = tg.as_of_for(year, code, today)
-    start, _ = tg.period_bounds(year, code)
+    start, _ = period_bounds(year, code)
     st.caption(
         t(
             "targets.as_of",
@@ -136,7 +132,7 @@ def display_table(df: pd.DataFrame, d: WorkbookData) -> pd.DataFrame:
                 t("targets.col_actual"): charts.value_text(r, "actual", lg),
                 t("targets.col_pct"): (
                     i18n.fmt_percent(r["pct_achieved"], lg)
-                    if not _blank(r["pct_achieved"])
+                    if not is_blank(r["pct_achieved"])
                     else "—"
                 ),
                 t("targets.col_expected"): (
@@ -146,10 +142,12 @@ def display_table(df: pd.DataFrame, d: WorkbookData) -> pd.DataFrame:
                 ),
                 t("targets.col_status"): charts.status_label(r["status"], lg),
                 t("targets.col_deadline"): i18n.fmt_date(
-                    r["due"] if _blank(r["deadline"]) else r["deadline"], lg
+                    r["due"] if is_blank(r["deadline"]) else r["deadline"], lg
                 ),
                 t("targets.col_responsible"): r["responsible"],
-                t("targets.col_unit"): "" if _blank(r["unit"]) else units.get(r["unit"], r["unit"]),
+                t("targets.col_unit"): ""
+                if is_blank(r["unit"])
+                else units.get(r["unit"], r["unit"]),
             }
         )
     return pd.DataFrame(rows)
@@ -268,15 +266,15 @@ def history(d: WorkbookData, target_id: str) -> None:
     cols = ["date", "value", "numerator", "denominator", "unit", "note", "evidence"]
     shown = rows.sort_values("date", ascending=False, na_position="last")[cols].copy()
     units = unit_names(d)
-    shown["unit"] = [units.get(u, u) if not _blank(u) else "" for u in shown["unit"]]
-    shown["date"] = [i18n.fmt_date(v, lg) if not _blank(v) else "" for v in shown["date"]]
+    shown["unit"] = [units.get(u, u) if not is_blank(u) else "" for u in shown["unit"]]
+    shown["date"] = [i18n.fmt_date(v, lg) if not is_blank(v) else "" for v in shown["date"]]
     for c in ("value", "numerator", "denominator"):
         shown[c] = [
-            "" if _blank(v) else i18n.fmt_number(v, lg, 0 if float(v).is_integer() else 2)
+            "" if is_blank(v) else i18n.fmt_number(v, lg, 0 if float(v).is_integer() else 2)
             for v in shown[c]
         ]
     for c in ("note", "evidence"):
-        shown[c] = ["" if _blank(v) else str(v) for v in shown[c]]
+        shown[c] = ["" if is_blank(v) else str(v) for v in shown[c]]
     shown.columns = [PROGRESS.column(c).label.get(lg) for c in cols]
     st.dataframe(shown, hide_index=True, width="stretch", key="table_history")
 
@@ -319,51 +317,6 @@ def units_tab(df: pd.DataFrame, d: WorkbookData) -> None:
 
 
 # ------------------------------------------------------------------ forms
-
-
-def _label(table: Any, field: str) -> str:
-    return table.column(field).label.get(lang())
-
-
-def _problems(table: Any, problems: Mapping[str, list[str]]) -> None:
-    lines = [
-        "- " + t("targets.problem_line", field=_label(table, f), message=t(m))
-        for f, msgs in problems.items()
-        for m in msgs
-    ]
-    st.error(t("targets.problems_title") + "\n\n" + "\n".join(lines), icon=":material/warning:")
-
-
-def _enum_box(enum: Enum, label: str, key: str, *, blank: bool = False, **kw: Any) -> Any:
-    options: list[str | None] = [*([None] if blank else []), *enum.codes()]
-    # Labels bound now: AppTest calls format_func after the run, without the session.
-    labels = {c: "—" if c is None else enum.label(c, lang()) for c in options}
-    return st.selectbox(
-        label,
-        options,
-        format_func=lambda c: labels.get(c, str(c)),
-        key=key,
-        **kw,
-    )
-
-
-def _write(
-    fn: Callable[[], Any],
-    success: str,
-    conflict_key: str,
-    attempted: Mapping[str, Any],
-    opened: Mapping[str, Any],
-) -> None:
-    """Write and rerun; a conflict is kept so the comparison survives the rerun."""
-    try:
-        write(fn, success=success)
-    except ConflictError as exc:
-        st.session_state[conflict_key] = {
-            "current": exc.current,
-            "attempted": dict(attempted),
-            "opened": int(opened.get("version") or 0),
-        }
-        st.rerun()
 
 
 def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
@@ -425,7 +378,7 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
         return
     rec, problems = tg.clean_progress(values, target)
     if problems:
-        _problems(PROGRESS, problems)
+        show_problems(PROGRESS, problems)
         return  # nothing written; the form keeps what was typed
 
     def append() -> dict:
@@ -436,32 +389,13 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
     write(append, success=t("targets.progress_saved", title=target.get("title") or target_id))
 
 
-_TARGET_FIELDS = (
-    "section",
-    "title",
-    "metric",
-    "unit_of_measure",
-    "baseline",
-    "target_value",
-    "direction",
-    "period",
-    "deadline",
-    "responsible",
-    "unit",
-    "weight",
-    "milestones",
-    "count_source",
-    "count_category",
-    "notes",
-)
-
-
-_DEFAULTS = (("direction", "at_least"), ("period", "year"), ("count_source", "manual"))
+# A blank direction, period or source reads as its default: not an edit to write.
+_DEFAULTS = {"direction": "at_least", "period": "year", "count_source": "manual"}
 
 
 def _form_text(field: str, value: Any, metric: str | None) -> Any:
     """A stored value as the form shows it: a rate as "95%", a deadline as "2026-06"."""
-    if _blank(value):
+    if is_blank(value):
         return "" if field not in ("metric", "count_category", "unit") else None
     if field in ("target_value", "baseline"):
         v = float(value)
@@ -475,19 +409,77 @@ def _form_text(field: str, value: Any, metric: str | None) -> Any:
     return value
 
 
-def _load_target_form(key: str, record: Mapping[str, Any] | None) -> None:
-    """Fill the widgets from a record once per (id, version), never over typed input."""
-    marker = ((record or {}).get("id"), (record or {}).get("version"))
-    if st.session_state.get(f"{key}:_loaded") == marker:
-        return
-    metric = (record or {}).get("metric")
-    for f in _TARGET_FIELDS:
-        st.session_state[f"{key}:{f}"] = _form_text(f, (record or {}).get(f), metric)
-    for f, default in _DEFAULTS:
-        st.session_state[f"{key}:{f}"] = (record or {}).get(f) or default
-    if st.session_state[f"{key}:metric"] is None:
-        st.session_state[f"{key}:metric"] = "count"
-    st.session_state[f"{key}:_loaded"] = marker
+def _enum_field(name: str, enum: Enum, *, blank: bool = False, **kw: Any) -> Field:
+    options: list[str | None] = [*([None] if blank else []), *enum.codes()]
+    # Labels bound now: AppTest calls format_func after the run, without the session.
+    labels = {c: "—" if c is None else enum.label(c, lang()) for c in options}
+    return Field(name, "choice", options=options, format=lambda c: labels.get(c, str(c)), **kw)
+
+
+def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) -> RecordForm:
+    """The target form: the record form of `unionplan.ui.forms` with the target's fields,
+    checked by `targets.clean_target`."""
+    units = unit_names(d)
+    none = t("targets.no_unit")
+    rows = [
+        [Field("section"), Field("title", required=True)],
+        [
+            _enum_field("metric", METRIC, required=True),
+            _enum_field("direction", DIRECTION),
+            _enum_field("period", PERIOD),
+        ],
+        [
+            Field("target_value", help="targets.target_value_help"),
+            Field("baseline"),
+            Field("unit_of_measure"),
+        ],
+        [
+            Field("deadline", help="targets.deadline_help"),
+            Field("responsible"),
+            Field(
+                "unit",
+                "choice",
+                options=[None, *units],
+                format=lambda u: none if u is None else units.get(u, u),
+            ),
+        ],
+        [
+            Field("weight", help="targets.weight_help"),
+            Field("milestones", help="targets.milestones_help"),
+        ],
+        [
+            _enum_field("count_source", COUNT_SOURCE, help="targets.count_source_help"),
+            _enum_field("count_category", ACTIVITY_CATEGORY, blank=True),
+        ],
+        [Field("notes", "textarea")],
+    ]
+    names = [f.key for row in rows for f in row]
+
+    def to_widgets(rec: Mapping[str, Any] | None) -> dict[str, Any]:
+        rec = rec or {}
+        values = {f: _form_text(f, rec.get(f), rec.get("metric")) for f in names}
+        values.update({f: rec.get(f) or default for f, default in _DEFAULTS.items()})
+        values["metric"] = values["metric"] or "count"
+        return values
+
+    def validate(raw: dict[str, Any]) -> dict[str, Any]:
+        rec, problems = tg.clean_target(raw, d.plan_year)
+        if problems:
+            raise ValidationError(problems)
+        return rec
+
+    return RecordForm(
+        key=key,
+        table=TARGETS,
+        rows=rows,
+        to_widgets=to_widgets,
+        validate=validate,
+        submit_label=t("targets.edit_submit_new" if record is None else "targets.edit_submit"),
+        added=lambda values: t("targets.edit_added", title=values["title"]),
+        saved=lambda values: t("targets.edit_saved", title=values.get("title") or ""),
+        show=lambda f, value, rec: str(_form_text(f, value, rec.get("metric"))),
+        defaults=_DEFAULTS,
+    )
 
 
 def edit_tab(d: WorkbookData) -> None:
@@ -506,153 +498,4 @@ def edit_tab(d: WorkbookData) -> None:
     )
     record = d.record("targets", target_id) if target_id else None
     key = f"te_{target_id or 'new'}"
-    _load_target_form(key, record)
-    conflict_key = f"{key}:_conflict"
-    if st.session_state.get(conflict_key):
-        _conflict_view(key, conflict_key)
-    units = unit_names(d)
-    none = t("targets.no_unit")
-    k = lambda f: f"{key}:{f}"  # noqa: E731 - widget key shorthand
-    with st.form(f"{key}_form", clear_on_submit=False, border=True):
-        c1, c2 = st.columns(2)
-        c1.text_input(_label(TARGETS, "section"), key=k("section"))
-        c2.text_input(_label(TARGETS, "title") + " *", key=k("title"))
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            _enum_box(METRIC, _label(TARGETS, "metric") + " *", k("metric"))
-        with c2:
-            _enum_box(DIRECTION, _label(TARGETS, "direction"), k("direction"))
-        with c3:
-            _enum_box(PERIOD, _label(TARGETS, "period"), k("period"))
-        c1, c2, c3 = st.columns(3)
-        c1.text_input(
-            _label(TARGETS, "target_value"),
-            key=k("target_value"),
-            help=t("targets.target_value_help"),
-        )
-        c2.text_input(_label(TARGETS, "baseline"), key=k("baseline"))
-        c3.text_input(_label(TARGETS, "unit_of_measure"), key=k("unit_of_measure"))
-        c1, c2, c3 = st.columns(3)
-        c1.text_input(
-            _label(TARGETS, "deadline"), key=k("deadline"), help=t("targets.deadline_help")
-        )
-        c2.text_input(_label(TARGETS, "responsible"), key=k("responsible"))
-        c3.selectbox(
-            _label(TARGETS, "unit"),
-            [None, *units],
-            format_func=lambda u: none if u is None else units.get(u, u),
-            key=k("unit"),
-        )
-        c1, c2 = st.columns(2)
-        c1.text_input(_label(TARGETS, "weight"), key=k("weight"), help=t("targets.weight_help"))
-        c2.text_input(
-            _label(TARGETS, "milestones"), key=k("milestones"), help=t("targets.milestones_help")
-        )
-        c1, c2 = st.columns(2)
-        with c1:
-            _enum_box(
-                COUNT_SOURCE,
-                _label(TARGETS, "count_source"),
-                k("count_source"),
-                help=t("targets.count_source_help"),
-            )
-        with c2:
-            _enum_box(
-                ACTIVITY_CATEGORY,
-                _label(TARGETS, "count_category"),
-                k("count_category"),
-                blank=True,
-            )
-        st.text_area(_label(TARGETS, "notes"), key=k("notes"), height=68)
-        submitted = st.form_submit_button(
-            t("targets.edit_submit_new" if record is None else "targets.edit_submit"),
-            type="primary",
-            key=f"{key}_submit",
-        )
-    if not submitted:
-        return
-    raw = {f: st.session_state.get(k(f)) for f in _TARGET_FIELDS}
-    rec, problems = tg.clean_target(raw, d.plan_year)
-    if problems:
-        _problems(TARGETS, problems)
-        return
-    title = rec["title"]
-    if record is None:
-
-        def append() -> dict:
-            out = workbook().append("targets", rec, user())
-            st.session_state.pop(f"{key}:_loaded", None)  # start the next one empty
-            return out
-
-        write(append, success=t("targets.edit_added", title=title))
-        return
-    # A blank direction, period or source reads as its default: not an edit to write.
-    opened = {**record, **{f: record.get(f) or d for f, d in _DEFAULTS}}
-    change = changes(opened, rec)
-
-    def update() -> dict:
-        out = workbook().update(
-            "targets",
-            str(record["id"]),
-            change,
-            expected_version=int(record.get("version") or 0),
-            user=user(),
-        )
-        st.session_state.pop(conflict_key, None)
-        return out
-
-    _write(update, t("targets.edit_saved", title=title), conflict_key, change, record)
-
-
-def _conflict_view(key: str, conflict_key: str) -> None:
-    """The other person's saved version beside what this user typed, and two ways out:
-    save mine over theirs, or take theirs into the form."""
-    conflict = st.session_state[conflict_key]
-    current, attempted = conflict["current"], conflict["attempted"]
-    metric = current.get("metric")
-    lg = lang()
-    with st.container(border=True, key=f"{key}_conflict_box"):
-        st.warning(
-            t("errors.conflict", expected=conflict["opened"], found=current.get("version")),
-            icon=":material/warning:",
-        )
-        rows = [
-            {
-                t("targets.conflict_field"): _label(TARGETS, f),
-                t("targets.conflict_theirs"): _shown(f, current.get(f), metric, lg),
-                t("targets.conflict_yours"): _shown(f, v, attempted.get("metric", metric), lg),
-            }
-            for f, v in attempted.items()
-            if f in TARGETS.keys
-        ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"{key}_cmp")
-        c1, c2 = st.columns(2)
-        if c1.button(t("targets.conflict_keep_mine"), type="primary", key=f"{key}_mine"):
-
-            def overwrite() -> dict:
-                out = workbook().update(
-                    "targets",
-                    str(current["id"]),
-                    changes(current, attempted),
-                    expected_version=int(current.get("version") or 0),
-                    user=user(),
-                )
-                st.session_state.pop(conflict_key, None)
-                return out
-
-            _write(overwrite, t("targets.edit_saved", title=current.get("title") or ""),
-                   conflict_key, attempted, current)  # fmt: skip
-        if c2.button(t("targets.conflict_take_theirs"), key=f"{key}_theirs"):
-            st.session_state.pop(conflict_key, None)
-            st.session_state.pop(f"{key}:_loaded", None)
-            clear_cache()  # the next run reads their version and fills the form with it
-            st.rerun()
-
-
-def _shown(field: str, value: Any, metric: str | None, lg: str) -> str:
-    col = TARGETS.column(field)
-    if _blank(value):
-        return "—"
-    if col.enum is not None:
-        return col.enum.label(str(value), lg)
-    return str(_form_text(field, value, metric))
+    record_form(_target_form(d, key, record), record)

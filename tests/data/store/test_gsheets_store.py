@@ -26,7 +26,6 @@ from unionplan.data.store.gsheets import (
     EMULATOR_ENV,
     EmulatorSession,
     GSheetsStore,
-    spreadsheet_key,
 )
 from unionplan.errors import (
     BackendUnavailableError,
@@ -411,12 +410,10 @@ def test_emulator_session_rewrites_only_the_sheets_origin() -> None:
     ]
 
 
-def test_spreadsheet_key_accepts_urls_and_keys() -> None:
-    key = "1AbC_d-EfGhIjKlMnOpQrStUvWxYz0123456789abcd"
-    assert spreadsheet_key(f"https://docs.google.com/spreadsheets/d/{key}/edit?gid=0") == key
-    assert spreadsheet_key(f"  {key} ") == key
+def test_store_refuses_what_is_not_a_sheet_address() -> None:
+    # The rule itself is tested in tests/data/test_sheet_address.py; here: the store uses it.
     with pytest.raises(ConfigError):
-        spreadsheet_key("https://example.com/not-a-sheet")
+        GSheetsStore.connect("https://example.com/not-a-sheet", environ={EMULATOR_ENV: "x:9"})
 
 
 def test_real_credentials_use_an_authorized_session_with_timeouts(tmp_path: Any) -> None:

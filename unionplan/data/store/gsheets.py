@@ -15,13 +15,12 @@ import math
 import numbers
 import os
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import google.auth.exceptions
 import gspread
@@ -30,7 +29,9 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.values import is_blank
 from unionplan.errors import (
     BackendUnavailableError,
     ConfigError,
@@ -43,27 +44,8 @@ from unionplan.errors import (
 EMULATOR_ENV = "UNIONPLAN_SHEETS_EMULATOR_HOST"
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-SPREADSHEET_URL = "https://docs.google.com/spreadsheets/d/{key}"
-
-_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
 
 T = TypeVar("T")
-
-
-def spreadsheet_key(spreadsheet: str) -> str:
-    """The key of a spreadsheet given as a key or as any docs.google.com URL of it."""
-    text = (spreadsheet or "").strip()
-    match = _URL_KEY.search(text)
-    if match:
-        return match.group(1)
-    if _BARE_KEY.match(text):
-        return text
-    raise ConfigError(
-        f"Not a Google Sheets URL or key: {text!r}. Expected "
-        "https://docs.google.com/spreadsheets/d/<KEY>/… or the <KEY> itself.",
-        value=text,
-    )
 
 
 class EmulatorSession(requests.Session):
@@ -170,7 +152,12 @@ def _json_cell(value: Cell) -> Any:
     return str(value)
 
 
-def _blank(value: Any) -> bool:
+def _empty_to_sheets(value: Any) -> bool:
+    """An empty cell as Sheets sees it when it finds a table: no value at all.
+
+    Not `values.is_blank`: a cell holding only a space is data to Sheets and so part of
+    a table, and the append anchor must agree with Sheets, not with the app's reading.
+    """
     return value is None or value == ""
 
 
@@ -182,14 +169,16 @@ def _append_anchor_row(grid: Grid) -> int:
     gap. Anchoring at the first row of the last block (whose column A is filled) makes the
     append land after the last block, and stays right if others appended since we read.
     """
-    last = max((i for i, row in enumerate(grid) if any(not _blank(v) for v in row)), default=-1)
+    last = max(
+        (i for i, row in enumerate(grid) if any(not _empty_to_sheets(v) for v in row)), default=-1
+    )
     if last < 0:
         return 1
     start = last
-    while start > 0 and any(not _blank(v) for v in grid[start - 1]):
+    while start > 0 and any(not _empty_to_sheets(v) for v in grid[start - 1]):
         start -= 1
     for i in range(start, last + 1):
-        if grid[i] and not _blank(grid[i][0]):
+        if grid[i] and not _empty_to_sheets(grid[i][0]):
             return i + 1
     return 1
 
@@ -239,7 +228,14 @@ class GSheetsStore(Store):
             spreadsheet = info.get("spreadsheet")
         if not spreadsheet:
             raise ConfigError("No spreadsheet URL or key configured.")
-        self.key = spreadsheet_key(str(spreadsheet))
+        key = sheet_key(str(spreadsheet))
+        if key is None:
+            raise ConfigError(
+                f"Not a Google Sheets URL or key: {spreadsheet!r}. Expected "
+                "https://docs.google.com/spreadsheets/d/<KEY>/… or the <KEY> itself.",
+                value=str(spreadsheet),
+            )
+        self.key = key
         self._email: str | None = (info or {}).get("client_email") or None
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
@@ -329,7 +325,7 @@ class GSheetsStore(Store):
 
     @property
     def location(self) -> str:
-        return SPREADSHEET_URL.format(key=self.key)
+        return sheet_url(self.key)
 
     def service_account_email(self) -> str | None:
         return self._email
@@ -376,34 +372,24 @@ class GSheetsStore(Store):
             return
         worksheet = self._worksheet(title)
         anchor = f"A{self._anchor.get(title, 1)}"
-        attempt = 0
-        while True:
-            try:
-                worksheet.append_rows(
-                    pending,
-                    value_input_option="RAW",  # text such as "=1+1" stays text
-                    insert_data_option="INSERT_ROWS",
-                    table_range=anchor,
-                )
-                return
-            except (
-                APIError,
-                requests.RequestException,
-                google.auth.exceptions.GoogleAuthError,
-            ) as exc:
-                failure = self._classify(exc, f"appending to {title!r}")
-                if not failure.retryable:
-                    raise failure.error from exc
-                if failure.may_have_applied:
-                    # Google may have applied the append before the reply was lost: drop
-                    # the rows whose id already landed so a retry never duplicates one.
-                    pending = self._not_landed(title, pending, id_col)
-                    if not pending:
-                        return
-                if attempt >= self.max_retries:
-                    raise failure.error from exc
-                attempt += 1
-                self._pause(attempt, failure)
+
+        def landed() -> bool:
+            # Google may have applied the append before the reply was lost: drop the rows
+            # whose id already landed so a retry never duplicates one.
+            nonlocal pending
+            pending = self._not_landed(title, pending, id_col)
+            return not pending
+
+        self._retrying(
+            lambda: worksheet.append_rows(
+                pending,
+                value_input_option="RAW",  # text such as "=1+1" stays text
+                insert_data_option="INSERT_ROWS",
+                table_range=anchor,
+            ),
+            what=f"appending to {title!r}",
+            landed=landed,
+        )
 
     def update_cells(self, title: str, cells: Sequence[tuple[int, int, Cell]]) -> None:
         data = [
@@ -469,29 +455,16 @@ class GSheetsStore(Store):
         body = {"requests": requests_}
         what = "saving to " + ", ".join(dict.fromkeys(t for t, *_ in [*updates, *appends]))
         probe = next(((t, rows[0], c) for t, rows, c in appends if rows), None)
-        attempt = 0
-        while True:
-            try:
-                self._http.batch_update(self.key, body)
-                return
-            except (
-                APIError,
-                requests.RequestException,
-                google.auth.exceptions.GoogleAuthError,
-            ) as exc:
-                failure = self._classify(exc, what)
-                if not failure.retryable:
-                    raise failure.error from exc
-                if failure.may_have_applied and probe is not None:
-                    # The batch is atomic: if its first appended row is there, all of it
-                    # landed before the reply was lost, and a retry would duplicate it.
-                    title, row, id_col = probe
-                    if not self._not_landed(title, [[_json_cell(v) for v in row]], id_col):
-                        return
-                if attempt >= self.max_retries:
-                    raise failure.error from exc
-                attempt += 1
-                self._pause(attempt, failure)
+
+        def landed() -> bool:
+            # The batch is atomic: if its first appended row is there, all of it landed
+            # before the reply was lost, and a retry would duplicate it.
+            if probe is None:
+                return False
+            title, row, id_col = probe
+            return not self._not_landed(title, [[_json_cell(v) for v in row]], id_col)
+
+        self._retrying(lambda: self._http.batch_update(self.key, body), what=what, landed=landed)
 
     def _sheet_ids(self, titles: Sequence[str]) -> dict[str, int] | None:
         with self._lock:
@@ -594,14 +567,21 @@ class GSheetsStore(Store):
             lambda: self._http.values_get(self.key, rng, params=params),
             what=f"checking which rows reached {title!r}",
         )
-        landed = {str(r[0]) for r in reply.get("values", []) if r and not _blank(r[0])}
+        landed = {str(r[0]) for r in reply.get("values", []) if r and not is_blank(r[0])}
         idx = id_col - 1
         return [
             row for row in rows if not (len(row) > idx and str(row[idx]) in landed and row[idx])
         ]
 
-    def _retrying(self, call: Callable[[], T], *, what: str) -> T:
-        """Run one request, retrying 429/5xx/timeouts with capped, jittered backoff."""
+    def _retrying(
+        self, call: Callable[[], T], *, what: str, landed: Callable[[], bool] | None = None
+    ) -> T:
+        """Run one request, retrying 429/5xx/timeouts with capped, jittered backoff.
+
+        For a write (a call that returns nothing), `landed` is asked after a failure that
+        may have been applied anyway (a timeout after sending): True means the write is
+        complete, so it is not sent again.
+        """
         attempt = 0
         while True:
             try:
@@ -612,7 +592,11 @@ class GSheetsStore(Store):
                 google.auth.exceptions.GoogleAuthError,
             ) as exc:
                 failure = self._classify(exc, what)
-                if not failure.retryable or attempt >= self.max_retries:
+                if not failure.retryable:
+                    raise failure.error from exc
+                if failure.may_have_applied and landed is not None and landed():
+                    return cast(T, None)
+                if attempt >= self.max_retries:
                     raise failure.error from exc
                 attempt += 1
                 self._pause(attempt, failure)

@@ -1,4 +1,4 @@
-"""write_records: several appends and updates across tables, with their audit rows, in one
+"""Workbook.write: several appends and updates across tables, with their audit rows, in one
 store write; ids given up front kept; a version conflict writes nothing."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.memory_store import MemoryStore
-from unionplan.data.workbook import RecordUpdate, Workbook, write_records
+from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import ConflictError, NotFoundError
 
 SETTINGS = [["编号", "项目", "值"], ["S-1", "plan_year", "2026"], ["S-2", "language", "简体中文"]]
@@ -26,9 +26,7 @@ def _workbook() -> tuple[Workbook, MemoryStore]:
 def test_appends_and_updates_across_tables_are_one_write() -> None:
     wb, store = _workbook()
     writes = store.stats.writes
-    out = write_records(
-        wb,
-        appends=[
+    out = wb.write(appends=[
             ("aid_events", {"id": "E-FIXED1", "case_id": "C-1", "kind": "visit",
                             "details": "走访"}),
             ("aid_events", {"case_id": "C-1", "kind": "note", "details": "备注"}),
@@ -62,14 +60,13 @@ def test_a_conflict_or_a_missing_row_writes_nothing() -> None:
     wb, store = _workbook()
     writes = store.stats.writes
     with pytest.raises(ConflictError):
-        write_records(
-            wb,
+        wb.write(
             appends=[("aid_events", {"case_id": "C-1", "kind": "note", "details": "x"})],
             updates=[RecordUpdate("aid_cases", "C-1", {"status": "helping"}, 7)],
             user="u",
         )
     with pytest.raises(NotFoundError):
-        write_records(wb, updates=[RecordUpdate("aid_cases", "C-404", {"notes": "x"}, 1)],
+        wb.write(updates=[RecordUpdate("aid_cases", "C-404", {"notes": "x"}, 1)],
                       user="u")  # fmt: skip
     assert store.stats.writes == writes
     assert wb.load(fresh=True).df("aid_events").empty
@@ -78,8 +75,8 @@ def test_a_conflict_or_a_missing_row_writes_nothing() -> None:
 def test_nothing_to_write_is_no_write() -> None:
     wb, store = _workbook()
     writes = store.stats.writes
-    assert write_records(wb, user="u") == []
-    same = write_records(wb, updates=[RecordUpdate("aid_cases", "C-1", {"status": "active"}, 1)],
+    assert wb.write(user="u") == []
+    same = wb.write(updates=[RecordUpdate("aid_cases", "C-1", {"status": "active"}, 1)],
                          user="u")  # fmt: skip
     assert same[0]["version"] == 1  # unchanged: not rewritten
     assert store.stats.writes == writes

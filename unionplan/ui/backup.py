@@ -1,0 +1,24 @@
+"""The data page's backup download: the whole workbook as an .xlsx file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from unionplan.data.workbook import WorkbookData
+from unionplan.ops import backup
+from unionplan.ui import t, workbook
+
+
+def backup_button(d: WorkbookData) -> None:
+    """A download button whose file is built only when clicked (on another thread, hence
+    the store bound here): a Google workbook is not re-read on every rerun of the page."""
+    store = workbook().store
+    st.download_button(
+        t("data.backup_button"),
+        lambda: backup.backup_store(store),
+        file_name=backup.backup_filename(name=d.settings.get("union_name", "")),
+        mime=backup.XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+        key="backup",
+    )
