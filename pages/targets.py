@@ -33,11 +33,11 @@ if df.empty:
     overview.info(ui.t("targets.no_targets"))
 else:
     with overview:
-        view.overview_tab(df, d)
+        view.overview_tab(d, as_of)
     with detail:
         view.detail_tab(df, d, as_of)
     with units:
-        view.units_tab(df, d)
+        view.units_tab(df, d, as_of)
     with progress:
         view.progress_tab(df, d, today)
 with edit:

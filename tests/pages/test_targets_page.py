@@ -5,6 +5,7 @@ moves every figure."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook, WorkbookData
 from unionplan.ops.config import ENV_WORKBOOK
+from unionplan.ui.targets import BULLETS_SHOWN
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -218,3 +220,36 @@ def test_edit_conflict_shows_both_versions_and_keeps_mine_on_request(workbook_pa
     assert not at.exception and not at.error
     row = _fresh(workbook_path).df("targets").set_index("id").loc["T-COUNT"]
     assert row["target_value"] == 60 and row["version"] == 3 and row["updated_by"] == "王老师"
+
+
+def _bullet_titles(at: AppTest, n: int) -> list[str]:
+    """The target titles drawn in the n-th section's bullet chart."""
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"chart_bullets_{n}")]
+    layout = json.loads(chart.proto.spec)["layout"]
+    return [a["text"].split("  ")[0] for a in layout.get("annotations", [])]
+
+
+def test_a_long_section_draws_its_first_bullets_and_more_on_request(workbook_path: Path) -> None:
+    many = 2 * BULLETS_SHOWN + 5
+    _store(workbook_path).append_many(
+        [
+            ("targets", {"section": "组织建设", "title": f"建会{i:02d}", "target_value": 5})
+            for i in range(many)
+        ],
+        "test",
+    )
+    st.cache_resource.clear()
+    at = _targets_page()
+    sections = [s.value for s in at.subheader]
+    n = next(i for i, s in enumerate(sections) if s.startswith("组织建设"))
+    assert _bullet_titles(at, n) == [f"建会{i:02d}" for i in range(BULLETS_SHOWN)]
+    table = next(d.value for d in at.dataframe if "建会00" in d.value.to_string())
+    assert len(table) == many  # the table lists the whole section
+    shown = i18n.t("targets.bullets_shown", "zh-Hans", shown=BULLETS_SHOWN, n=many)
+    assert shown in [c.value for c in at.caption]
+
+    at.button(key=f"targets_bullets_more_{n}").click().run()
+    assert len(_bullet_titles(at, n)) == 2 * BULLETS_SHOWN
+    at.button(key=f"targets_bullets_more_{n}").click().run()
+    assert len(_bullet_titles(at, n)) == many
+    assert not [b for b in at.button if b.key == f"targets_bullets_more_{n}"]  # all drawn

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from unionplan import i18n
@@ -33,11 +34,12 @@ from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
 from unionplan.goals import targets as tg
-from unionplan.ui import lang, t, user, workbook, write
+from unionplan.ui import derived, lang, t, user, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 PERIOD_KEY = "targets_period"
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
+BULLETS_SHOWN = 20  # bullet rows per section before "show more": two phone screens
 
 
 def unit_names(d: WorkbookData) -> dict[str, str]:
@@ -50,15 +52,10 @@ def unit_names(d: WorkbookData) -> dict[str, str]:
 # ------------------------------------------------------------------ the computation
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _evaluated(location: str, loaded_at: float, as_of: dt.date, _d: WorkbookData) -> pd.DataFrame:
-    return tg.evaluate(_d, as_of)
-
-
 def evaluated(d: WorkbookData, as_of: dt.date) -> pd.DataFrame:
     """`targets.evaluate` once per load and day, not on every widget click (a 500-target
     workbook takes about a second). Shared read-only, like the load itself."""
-    return _evaluated(d.location, d.loaded_at, as_of, d)
+    return derived(tg.evaluate, d, as_of)
 
 
 # ------------------------------------------------------------------ period and rules
@@ -113,73 +110,107 @@ def status_line(df: pd.DataFrame) -> None:
 # ------------------------------------------------------------------ tables
 
 
-def display_table(df: pd.DataFrame, d: WorkbookData) -> pd.DataFrame:
-    """The evaluated targets as people read them, one row per target."""
-    lg = lang()
+def display_table(df: pd.DataFrame, d: WorkbookData, lg: str) -> pd.DataFrame:
+    """The evaluated targets as people read them, one row per target (same index)."""
+    tr = lambda key: i18n.t(key, lg)  # noqa: E731 - local shorthand
     units = unit_names(d)
     rows = []
     for r in df.to_dict("records"):
         title = r["title"]
         if r["count_source"] != "manual" and r["metric"] == "count":
-            title += f"（{t('targets.computed_badge')}）"
+            title += f"（{tr('targets.computed_badge')}）"
         rows.append(
             {
-                t("targets.col_title"): title,
-                t("targets.col_target"): f"{DIRECTION.label(r['direction'], lg)} "
+                tr("targets.col_title"): title,
+                tr("targets.col_target"): f"{DIRECTION.label(r['direction'], lg)} "
                 + charts.value_text(r, "target", lg)
                 if r["metric"] != "milestone"
                 else METRIC.label("milestone", lg),
-                t("targets.col_actual"): charts.value_text(r, "actual", lg),
-                t("targets.col_pct"): (
+                tr("targets.col_actual"): charts.value_text(r, "actual", lg),
+                tr("targets.col_pct"): (
                     i18n.fmt_percent(r["pct_achieved"], lg)
                     if not is_blank(r["pct_achieved"])
                     else "—"
                 ),
-                t("targets.col_expected"): (
+                tr("targets.col_expected"): (
                     charts.value_text(r, "expected_by_now", lg)
                     if r["metric"] != "milestone"
                     else "—"
                 ),
-                t("targets.col_status"): charts.status_label(r["status"], lg),
-                t("targets.col_deadline"): i18n.fmt_date(
+                tr("targets.col_status"): charts.status_label(r["status"], lg),
+                tr("targets.col_deadline"): i18n.fmt_date(
                     r["due"] if is_blank(r["deadline"]) else r["deadline"], lg
                 ),
-                t("targets.col_responsible"): r["responsible"],
-                t("targets.col_unit"): ""
+                tr("targets.col_responsible"): r["responsible"],
+                tr("targets.col_unit"): ""
                 if is_blank(r["unit"])
                 else units.get(r["unit"], r["unit"]),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, index=df.index)
 
 
-def _table(df: pd.DataFrame, d: WorkbookData, key: str) -> None:
-    st.dataframe(display_table(df, d), hide_index=True, width="stretch", key=key)
+def _display_all(d: WorkbookData, as_of: dt.date, lg: str) -> pd.DataFrame:
+    """Every evaluated target's display row, made once per load, day and language."""
+    return display_table(evaluated(d, as_of), d, lg)
 
 
-def _sections(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    label = df["section"].replace("", t("targets.no_section"))
-    return list(df.groupby(label, sort=False))
+def _table(part: pd.DataFrame, d: WorkbookData, as_of: dt.date, key: str) -> None:
+    """The rows of `part` (a slice of the evaluated targets) as a table."""
+    shown = derived(_display_all, d, as_of, lang()).loc[part.index]
+    st.dataframe(shown.reset_index(drop=True), hide_index=True, width="stretch", key=key)
 
 
-def overview_tab(df: pd.DataFrame, d: WorkbookData) -> None:
+def _sections(d: WorkbookData, as_of: dt.date, no_section: str) -> list[tuple[str, pd.Index]]:
+    """(section label, row labels of its targets), sections in sheet order."""
+    df = evaluated(d, as_of)
+    label = df["section"].replace("", no_section)
+    return [(str(name), part.index) for name, part in df.groupby(label, sort=False)]
+
+
+def _summary_charts(d: WorkbookData, as_of: dt.date, lg: str) -> tuple[go.Figure, go.Figure]:
+    summary = charts.section_summary(evaluated(d, as_of), i18n.t("targets.no_section", lg))
+    return charts.section_status(summary, lg), charts.section_completion(summary, lg)
+
+
+def _bullets(d: WorkbookData, as_of: dt.date, lg: str, rows: tuple[Any, ...]) -> go.Figure:
+    return charts.section_bullets(evaluated(d, as_of).loc[list(rows)], lg)
+
+
+def overview_tab(d: WorkbookData, as_of: dt.date) -> None:
     """Per section: the status share and completion charts, then each section's targets."""
-    summary = charts.section_summary(df, t("targets.no_section"))
+    status, completion = derived(_summary_charts, d, as_of, lang())
     left, right = st.columns(2)
-    left.plotly_chart(
-        charts.section_status(summary, lang()), config=CHART_CONFIG, key="chart_sections"
-    )
-    right.plotly_chart(
-        charts.section_completion(summary, lang()), config=CHART_CONFIG, key="chart_completion"
-    )
-    for n, (section, part) in enumerate(_sections(df)):
-        st.subheader(t("targets.section_header", section=section, n=len(part)))
-        st.plotly_chart(
-            charts.section_bullets(part, lang()),
-            config=CHART_CONFIG,
-            key=f"chart_bullets_{n}",
+    left.plotly_chart(status, config=CHART_CONFIG, key="chart_sections")
+    right.plotly_chart(completion, config=CHART_CONFIG, key="chart_completion")
+    for n, (section, rows) in enumerate(derived(_sections, d, as_of, t("targets.no_section"))):
+        st.subheader(t("targets.section_header", section=section, n=len(rows)))
+        _section(n, d, as_of, rows)
+
+
+def _more(key: str, step: int) -> None:
+    st.session_state[key] = st.session_state.get(key, step) + step
+
+
+@st.fragment
+def _section(n: int, d: WorkbookData, as_of: dt.date, rows: pd.Index) -> None:
+    """One section's bullets, the first `BULLETS_SHOWN` and more on request (500 bars at
+    once are neither readable nor quick), then its table of every target. A fragment:
+    "more" redraws this section alone."""
+    more_key = f"targets_bullets_shown_{n}"
+    shown = min(len(rows), max(st.session_state.get(more_key, BULLETS_SHOWN), BULLETS_SHOWN))
+    fig = derived(_bullets, d, as_of, lang(), tuple(rows[:shown]))
+    st.plotly_chart(fig, config=CHART_CONFIG, key=f"chart_bullets_{n}")
+    if shown < len(rows):
+        st.caption(t("targets.bullets_shown", shown=shown, n=len(rows)))
+        st.button(
+            t("targets.bullets_more", n=min(BULLETS_SHOWN, len(rows) - shown)),
+            icon=":material/expand_more:",
+            key=f"targets_bullets_more_{n}",
+            on_click=_more,
+            args=(more_key, BULLETS_SHOWN),
         )
-        _table(part, d, key=f"table_section_{n}")
+    _table(evaluated(d, as_of).loc[rows], d, as_of, key=f"table_section_{n}")
 
 
 # ------------------------------------------------------------------ one target
@@ -193,8 +224,10 @@ def _target_picker(df: pd.DataFrame, key: str, label: str) -> str | None:
     return st.selectbox(label, ids, format_func=lambda i: titles.get(i, i), key=key)
 
 
+@st.fragment
 def detail_tab(df: pd.DataFrame, d: WorkbookData, as_of: dt.date) -> None:
-    """One target: facts, bullet, quarterly trend, figures by unit and its records."""
+    """One target: facts, bullet, quarterly trend, figures by unit and its records. A
+    fragment: picking another target redraws this tab alone."""
     lg = lang()
     target_id = _target_picker(df, "targets_detail_pick", t("targets.detail_pick"))
     if target_id is None:
@@ -229,9 +262,9 @@ def detail_tab(df: pd.DataFrame, d: WorkbookData, as_of: dt.date) -> None:
         )
         st.info(t("targets.detail_computed", how=how))
     st.plotly_chart(charts.bullet(row, lg), config=CHART_CONFIG, key="chart_bullet")
-    points = tg.trend(d, target_id, as_of)
+    points = derived(tg.trend, d, target_id, as_of)
     st.plotly_chart(charts.trend(points, row, lg, as_of), config=CHART_CONFIG, key="chart_trend")
-    parts = tg.unit_breakdown(d, target_id, as_of)
+    parts = derived(tg.unit_breakdown, d, target_id, as_of)
     if not parts.empty and parts["unit"].notna().any():
         st.markdown(f"**{t('targets.breakdown_title')}**")
         units = unit_names(d)
@@ -282,10 +315,16 @@ def history(d: WorkbookData, target_id: str) -> None:
 # ------------------------------------------------------------------ units
 
 
-def units_tab(df: pd.DataFrame, d: WorkbookData) -> None:
-    """Assessment score per member unit, best first; pick a unit to see its targets."""
+def _unit_scores(d: WorkbookData, as_of: dt.date) -> pd.DataFrame:
+    return assessment.unit_scores(evaluated(d, as_of), d.df("units"))
+
+
+@st.fragment
+def units_tab(df: pd.DataFrame, d: WorkbookData, as_of: dt.date) -> None:
+    """Assessment score per member unit, best first; pick a unit to see its targets. A
+    fragment: picking a unit redraws this tab alone."""
     st.caption(t("targets.units_caption"))
-    scores = assessment.unit_scores(df, d.df("units"))
+    scores = derived(_unit_scores, d, as_of)
     if scores.empty:
         st.info(t("targets.units_none"))
         return
@@ -313,14 +352,17 @@ def units_tab(df: pd.DataFrame, d: WorkbookData) -> None:
         t("targets.units_pick"), ids, format_func=lambda u: names.get(u, u), key=pick_key
     )
     st.markdown(f"**{t('targets.units_targets', unit=names.get(unit, unit))}**")
-    _table(df[df["unit"] == unit], d, key="table_unit_targets")
+    _table(df[df["unit"] == unit], d, as_of, key="table_unit_targets")
 
 
 # ------------------------------------------------------------------ forms
 
 
+@st.fragment
 def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
-    """Record progress on one target: a value, or numerator and denominator for a rate."""
+    """Record progress on one target: a value, or numerator and denominator for a rate.
+    A fragment: picking a target or a refused entry redraws this tab alone; a saved
+    entry reruns the whole page."""
     target_id = _target_picker(df, "tp_target", t("targets.progress_pick"))
     if target_id is None:
         return
@@ -482,8 +524,10 @@ def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) ->
     )
 
 
+@st.fragment
 def edit_tab(d: WorkbookData) -> None:
-    """Add a target, or edit one (after checking nobody changed it meanwhile)."""
+    """Add a target, or edit one (after checking nobody changed it meanwhile). A fragment,
+    like the progress tab."""
     targets = d.df("targets")
     ids = targets["id"].tolist() if not targets.empty else []
     titles = dict(zip(ids, targets["title"], strict=True)) if ids else {}
