@@ -5,19 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from unionplan import i18n, ui
-from unionplan.plan import activities
 from unionplan.ui import activities as act_ui
+from unionplan.ui.tables import page_picker, paged_dataframe
 
 ui.page_header("common.nav.activities")
 lang = ui.lang()
 d = ui.data()
-names = act_ui.unit_names(d)
 
 f = act_ui.filters(d, key="act_f")
-shown = activities.sort_by_start(activities.filter_activities(d.df("activities"), f, names))
+shown = act_ui.shown(d, f)
 
 # -- what is shown, in figures ------------------------------------------------------------
-tot = activities.totals(shown)
+tot = act_ui.totals(d, f)
 m1, m2, m3 = st.columns(3)
 m1.metric(ui.t("activities.metric_count"), tot.count, border=True)
 m2.metric(
@@ -34,34 +33,24 @@ st.caption(
     )
 )
 
+rows = slice(0, 0)
 if shown.empty:
     st.info(ui.t("activities.none_shown"))
 else:
     st.caption(ui.t("activities.table_hint"))
-    st.dataframe(
-        activities.table(shown, lang, names),
+    rows = page_picker(len(shown), key="act_page")
+    paged_dataframe(
+        act_ui.display_table(d, f),
+        "act_table",
+        rows,
         hide_index=True,
         width="stretch",
         placeholder="",
-        key="act_table",
     )
 
 # -- add ----------------------------------------------------------------------------------
-with st.expander(ui.t("activities.add_heading"), icon=":material/add:"):
-    act_ui.activity_form("act_add")
+act_ui.add_section()
 
 # -- one activity -------------------------------------------------------------------------
 st.subheader(ui.t("activities.selected_heading"))
-records = {r["id"]: r for r in shown.to_dict("records") if r.get("id")}
-chosen = st.selectbox(
-    ui.t("activities.choose"),
-    [None, *records],
-    format_func=lambda i: (
-        i18n.t("activities.choose_placeholder", lang)
-        if i is None
-        else activities.label(records[i], lang)
-    ),
-    key="act_chosen",
-)
-if chosen:
-    act_ui.activity_panel(f"act_sel_{chosen}", d.record("activities", chosen))
+act_ui.chosen_activity(d, f, rows)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from unionplan import i18n
@@ -20,7 +21,7 @@ from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
-from unionplan.ui import data, lang, show_error, t, user, workbook, write
+from unionplan.ui import data, derived, lang, show_error, t, user, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 TABLE = "activities"
@@ -41,6 +42,77 @@ def unit_names(d: WorkbookData) -> dict[str, str]:
 
 def target_titles(d: WorkbookData) -> dict[str, str]:
     return activities.names(d.df("targets"), "title")
+
+
+# ------------------------------------------------------------------ what the filters show
+# Once per load and filter choice (and language), shared by the activities and calendar
+# pages and by every session: filtering 10k rows is quick, re-doing it on each click is not.
+
+
+def _shown(d: WorkbookData, f: activities.Filters) -> pd.DataFrame:
+    df = activities.filter_activities(d.df(TABLE), f, unit_names(d))
+    return activities.sort_by_start(df)
+
+
+def shown(d: WorkbookData, f: activities.Filters) -> pd.DataFrame:
+    """The activities the filters let through, in date order. Do not mutate."""
+    return derived(_shown, d, f)
+
+
+def _totals(d: WorkbookData, f: activities.Filters) -> activities.Totals:
+    return activities.totals(shown(d, f))
+
+
+def totals(d: WorkbookData, f: activities.Filters) -> activities.Totals:
+    return derived(_totals, d, f)
+
+
+def _display_table(d: WorkbookData, f: activities.Filters, lg: str) -> pd.DataFrame:
+    return activities.table(shown(d, f), lg, unit_names(d))
+
+
+def display_table(d: WorkbookData, f: activities.Filters) -> pd.DataFrame:
+    """The shown activities as the page's table, in the session's language."""
+    return derived(_display_table, d, f, lang())
+
+
+def _labels(d: WorkbookData, f: activities.Filters, lg: str) -> dict[str, str]:
+    df = shown(d, f)
+    cols = df[["id", "start", "title"]].to_dict("records") if not df.empty else []
+    return {str(r["id"]): activities.label(r, lg) for r in cols if r.get("id")}
+
+
+# ------------------------------------------------------------------ the page's parts
+
+
+@st.fragment
+def add_section() -> None:
+    """The add form, folded. A fragment: a refused entry redraws the form alone; a saved
+    one reruns the page."""
+    with st.expander(t("activities.add_heading"), icon=":material/add:"):
+        activity_form("act_add")
+
+
+@st.fragment
+def chosen_activity(d: WorkbookData, f: activities.Filters, rows: slice) -> None:
+    """Pick one of the activities on the table's page and act on it. A fragment: picking
+    another one, or a refused entry, redraws this part alone."""
+    lg = lang()
+    labels = derived(_labels, d, f, lg)
+    ids = [i for i in shown(d, f)["id"].iloc[rows] if i in labels] if labels else []
+    options: list[str | None] = [None, *ids]
+    if st.session_state.get("act_chosen") not in options:
+        st.session_state.pop("act_chosen", None)
+    chosen = st.selectbox(
+        t("activities.choose"),
+        options,
+        format_func=lambda i: (
+            i18n.t("activities.choose_placeholder", lg) if i is None else labels.get(i, i)
+        ),
+        key="act_chosen",
+    )
+    if chosen:
+        activity_panel(f"act_sel_{chosen}", d.record(TABLE, chosen))
 
 
 # ------------------------------------------------------------------ filters
