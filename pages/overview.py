@@ -7,14 +7,15 @@ import datetime as dt
 import streamlit as st
 
 from unionplan import i18n, overview, ui
-from unionplan.ui.targets import evaluated
+from unionplan.ui import overview as overview_ui
 
 METRIC_WIDTH = 170  # px: three or more fit a desktop row, two a phone's (358 px)
 lang = ui.lang()
 today = dt.date.today()
 d = ui.data()
-# The same cached evaluation the targets page shows, so the two pages never disagree.
-s = overview.summary(d, today, evaluated(d, today))
+# Once per load and day, from the same cached evaluation the targets page shows.
+s = overview_ui.summary(d, today)
+attention, upcoming, deadlines = overview_ui.tables(d, today)
 
 ui.page_header(
     "common.nav.overview",
@@ -59,7 +60,7 @@ if s.targets_total:
         st.success(ui.t("overview.attention_none"), icon=":material/check_circle:")
     else:
         st.markdown(f"**{ui.t('overview.attention_heading')}**")
-        st.dataframe(overview.attention_table(s, lang), hide_index=True, width="stretch")
+        st.dataframe(attention, hide_index=True, width="stretch")
     link("targets.py", "overview.see_targets", ":material/flag:")
 else:
     st.info(ui.t("overview.no_targets"))
@@ -98,13 +99,13 @@ st.markdown(f"**{ui.t('overview.upcoming_heading')}**")
 if s.upcoming.empty:
     st.caption(ui.t("overview.upcoming_none"))
 else:
-    st.dataframe(overview.upcoming_table(s, lang), hide_index=True, width="stretch")
+    st.dataframe(upcoming, hide_index=True, width="stretch")
 link("activities.py", "overview.see_activities", ":material/event:")
 st.markdown(f"**{ui.t('overview.deadlines_heading')}**")
 if s.deadlines_passed.empty and s.deadlines_due.empty:
     st.caption(ui.t("overview.deadlines_none"))
 else:
-    st.dataframe(overview.deadlines_table(s, lang), hide_index=True, width="stretch")
+    st.dataframe(deadlines, hide_index=True, width="stretch")
 
 # -- aid and data -----------------------------------------------------------------------
 st.divider()
