@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from unionplan.data.parse import PlanDate
-from unionplan.data.values import changes, is_blank, is_missing, py, same
+from unionplan.data.values import changes, is_blank, is_missing, py, records, same
 
 MISSING = [None, math.nan, np.nan, np.float32("nan"), pd.NA, pd.NaT, np.datetime64("NaT")]
 
@@ -93,3 +93,20 @@ def test_changes_are_the_fields_whose_value_moved() -> None:
     after = {"title": "三八节", "budget": 1600.0, "notes": "", "location": "礼堂"}
     assert changes(before, after) == {"location": "礼堂"}
     assert changes(before, {"budget": 1800}) == {"budget": 1800}
+
+
+def test_records_are_the_rows_as_to_dict_gives_them() -> None:
+    df = pd.DataFrame(
+        {
+            "id": ["A-1", "A-2", None],
+            "start": [PlanDate(2026, 3, 8), PlanDate(2026, 4), None],
+            "budget": [1600.0, float("nan"), 5.0],
+            "done": [True, False, True],
+        }
+    )
+    got = records(df)
+    want = df.to_dict("records")
+    assert [list(r) for r in got] == [list(r) for r in want]
+    assert [[same(a, b) for a, b in zip(g.values(), w.values(), strict=True)]
+            for g, w in zip(got, want, strict=True)] == [[True] * 4] * 3  # fmt: skip
+    assert records(df.iloc[0:0]) == []

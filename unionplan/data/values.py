@@ -6,6 +6,7 @@
 * `py`: a DataFrame cell as plain Python, missing as None, numpy scalars unwrapped.
 * `same`: whether two values mean the same cell content (blanks alike, 3 == 3.0), and
   `changes`: the fields an edit really changes.
+* `records`: a DataFrame's rows as dicts, quickly.
 """
 
 from __future__ import annotations
@@ -70,3 +71,12 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, An
     """The fields of `after` whose value is not the same as in `before`: what an edit
     really changes, so an update writes only those cells."""
     return {k: v for k, v in after.items() if not same(before.get(k), v)}
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts, like ``df.to_dict("records")`` but column by column: to_dict
+    boxes every cell on its own, several times slower on a 10k-row sheet. A missing
+    number in a nullable integer column stays pd.NA here (to_dict gives None)."""
+    cols = list(df.columns)
+    columns = (df[c].tolist() for c in cols)
+    return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,6 +360,26 @@ def _span(row: Mapping[str, Any]) -> tuple[dt.date, dt.date] | None:
     return start.first(), max(last, start.first())
 
 
+_RULE_COLUMNS = ("start", "end", "status", "recurrence", "recurrence_until", "occurrences")
+
+
+def _expand_records(df: pd.DataFrame) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Per row: the cells that place it (start, end, rule …) and its EXPAND_COLUMNS with
+    blanks as None. Column by column, not `to_dict("records")` of every column, which
+    boxes each of a 10k-row sheet's 250,000 cells one at a time."""
+    if df.empty:
+        return
+    n = len(df)
+
+    def cells(key: str) -> list[Any]:
+        return df[key].tolist() if key in df else [None] * n
+
+    rule = {k: cells(k) for k in _RULE_COLUMNS}
+    shown = {k: [None if is_blank(v) else v for v in cells(k)] for k in EXPAND_COLUMNS}
+    for i in range(n):
+        yield {k: v[i] for k, v in rule.items()}, {k: v[i] for k, v in shown.items()}
+
+
 def expand(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One row per occurrence in [start, end]: the activities as a calendar sees them.
 
@@ -370,8 +390,7 @@ def expand(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
     cannot be placed and are left out.
     """
     rows: list[dict[str, Any]] = []
-    for rec in df.to_dict("records") if not df.empty else []:
-        base = {k: (None if is_blank(rec.get(k)) else rec.get(k)) for k in EXPAND_COLUMNS}
+    for rec, base in _expand_records(df):
         status = status_of(rec.get("status"))
         pdate = rec.get("start")
         rule = series_of(rec)
