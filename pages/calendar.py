@@ -9,7 +9,7 @@ from streamlit_calendar import calendar
 
 from unionplan import i18n, ui
 from unionplan.data import periods
-from unionplan.plan import activities, calendar_view, holidays, ics, schedule_xlsx
+from unionplan.plan import calendar_view, holidays, ics, schedule_xlsx
 from unionplan.ui import activities as act_ui
 from unionplan.ui import calendar as cal_ui
 
@@ -20,7 +20,7 @@ names = act_ui.unit_names(d)
 
 f = act_ui.filters(d, key="cal_f", period=False)
 lo, hi = periods.year_bounds(f.year)
-shown = activities.filter_activities(d.df("activities"), f, names)
+shown = act_ui.shown(d, f)
 due = calendar_view.deadlines(d.df("targets"), lo, hi, f.units)
 
 # The list view is the one that reads well on a phone, so phones start there.
@@ -35,16 +35,15 @@ view = st.segmented_control(
     required=True,
 )
 
+key = cal_ui.component_key(view, lang, f.year)
+cal_ui.follow(key)  # where the calendar's own ‹ › buttons took it
 initial = cal_ui.initial_date(lo, hi, dt.date.today())
-events = calendar_view.events(
-    activities.expand(shown, lo, hi), due, holidays.between(lo, hi), lang, view
-)
 state = calendar(
-    events=events,
+    events=cal_ui.events(d, f, view, lang, initial, (lo, hi)),
     options=calendar_view.options(lang, view, initial, (lo, hi), calendar_view.height(view, phone)),
     custom_css=calendar_view.CUSTOM_CSS,
-    callbacks=["eventClick"],
-    key=cal_ui.component_key(view, lang, f.year),
+    callbacks=["eventClick", "eventsSet"],  # eventsSet: it moved, with the new dates
+    key=key,
 )
 cal_ui.clicked(state)  # a click on an activity opens it in the dialog below
 

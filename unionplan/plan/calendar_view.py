@@ -18,9 +18,11 @@ from typing import Any, Literal
 import pandas as pd
 
 from unionplan import i18n
+from unionplan.data import periods
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITY_CATEGORY
-from unionplan.plan import activities
+from unionplan.data.values import records
+from unionplan.plan import activities, recurrence
 from unionplan.plan.holidays import Holiday
 
 View = Literal["month", "week", "list"]
@@ -93,7 +95,7 @@ def _iso(d: dt.date) -> str:
 def activity_events(expanded: pd.DataFrame, lang: str, view: View = "month") -> list[dict]:
     """FullCalendar events for the rows of `activities.expand`."""
     out: list[dict] = []
-    for row in expanded.to_dict("records"):
+    for row in records(expanded):
         color = category_color(row.get("category"))
         status = row.get("status") or activities.DEFAULT_STATUS
         title = str(row.get("title") or row.get("id"))
@@ -357,6 +359,81 @@ CUSTOM_CSS = """
   .fc .fc-button { padding: 0.25rem 0.5rem; }
 }
 """
+
+
+# ------------------------------------------------------------------ the visible range
+# FullCalendar is handed the events of the range in view and of its neighbours (the month
+# before and after, or the week), not a whole year: a federation's year is ten thousand
+# events, which the component would otherwise receive, hold and redraw on every rerun.
+# Its prev / next / today buttons still work in the browser: the neighbours are already
+# there, and the component reports where it moved (its `eventsSet` value carries the
+# view's dates), so the next run hands over the events around the new position.
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def event_window(
+    view: View, anchor: dt.date, valid: tuple[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date]:
+    """The days whose events the calendar gets when it shows `anchor` in `view`: the
+    anchor's month with the month before and after (a week view: its week and the weeks
+    either side), widened to whole weeks for the greyed days a month grid also shows,
+    and kept inside `valid` (the year the calendar may show)."""
+    if view == "week":
+        start = _monday(anchor) - dt.timedelta(days=7)
+        end = _monday(anchor) + dt.timedelta(days=13)
+    else:
+        first = anchor.replace(day=1)
+        before = recurrence.add_months(first, -1)
+        after = recurrence.add_months(first, 1)
+        start = _monday(before)
+        end = _monday(periods.month_end(after.year, after.month)) + dt.timedelta(days=6)
+    if valid:
+        start, end = max(start, valid[0]), min(end, valid[1])
+    return start, max(start, end)
+
+
+def overlapping(expanded: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The rows of `activities.expand` that touch [start, end]: the same rows `expand`
+    gives for that window, taken from an expansion over a longer one."""
+    if expanded.empty:
+        return expanded
+    keep = [
+        d <= end and (e or d) >= start
+        for d, e in zip(expanded["date"], expanded["end"], strict=True)
+    ]
+    return expanded[keep]
+
+
+def view_start(
+    state: Mapping[str, Any] | None, utc_offset_minutes: int | None = None
+) -> dt.date | None:
+    """The first day of the period the calendar shows, from the component's last value
+    (any callback's value carries the view), or None before the calendar reported one.
+
+    FullCalendar reports local midnight as a UTC instant ("2026-09-30T16:00:00.000Z" is
+    1 October in Beijing). With the browser's offset (`st.context.timezone_offset`,
+    minutes behind UTC) it is shifted back to local time; rounding to the nearest
+    midnight then absorbs a summer-time hour and, without the offset, any zone within
+    twelve hours of UTC."""
+    if not state:
+        return None
+    value = state.get(str(state.get("callback") or "")) or {}
+    view = value.get("view") if isinstance(value, Mapping) else None
+    raw = view.get("currentStart") if isinstance(view, Mapping) else None
+    if not isinstance(raw, str):
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(dt.UTC).replace(tzinfo=None)
+        if utc_offset_minutes is not None:
+            instant -= dt.timedelta(minutes=utc_offset_minutes)
+    return (instant + dt.timedelta(hours=12)).date()
 
 
 def clicked_activity(state: Mapping[str, Any] | None) -> tuple[str, str | None] | None:

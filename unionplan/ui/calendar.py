@@ -1,4 +1,10 @@
-"""The calendar page's click-to-edit flow, behind named functions.
+"""The calendar page's state behind named functions: where the calendar is, the events
+it gets, and the click-to-edit flow.
+
+The component is handed only the events around the period in view (see
+`calendar_view.event_window`); it reports where its own ‹ › buttons took it, and the
+next run hands over the events around there. The events of a window are computed once
+per load, filters, view and language, and shared by every session.
 
 A click on an activity in the calendar opens it in a dialog; the calendar then comes
 back at the month of the clicked occurrence. The calendar component keeps returning its
@@ -12,15 +18,17 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from unionplan.data.workbook import WorkbookData
-from unionplan.plan import calendar_view
+from unionplan.plan import activities, calendar_view, holidays
+from unionplan.plan.calendar_view import View
 from unionplan.ui import activities as act_ui
-from unionplan.ui import t
+from unionplan.ui import derived, t
 
 _EDITING = "cal_edit"  # id of the activity open in the dialog
-_INITIAL = "cal_initial"  # the day the calendar reopens at after a click
+_INITIAL = "cal_initial"  # the day in view: where it moved, or the clicked occurrence
 _NONCE = "cal_nonce"  # bumped to remount the component once a click is handled
 
 
@@ -31,10 +39,53 @@ def component_key(view: str, lang: str, year: int) -> str:
 
 
 def initial_date(lo: dt.date, hi: dt.date, today: dt.date) -> dt.date:
-    """Where the calendar opens: at the last clicked occurrence, else today when it lies
-    in the shown year, else the year's first day."""
+    """Where the calendar opens: where it was last (moved to with its own buttons, or
+    the clicked occurrence), else today when it lies in the shown year, else the year's
+    first day."""
     day = st.session_state.get(_INITIAL) or (today if lo <= today <= hi else lo)
     return day if lo <= day <= hi else lo
+
+
+def follow(key: str) -> None:
+    """Remember where the component under `key` says it is, before this run draws it:
+    its ‹ › buttons move it in the browser, and its last value carries the view."""
+    day = calendar_view.view_start(st.session_state.get(key), st.context.timezone_offset)
+    if day is not None:
+        st.session_state[_INITIAL] = day
+
+
+def _year_occurrences(
+    d: WorkbookData, f: activities.Filters, lo: dt.date, hi: dt.date
+) -> pd.DataFrame:
+    return activities.expand(act_ui.shown(d, f), lo, hi)
+
+
+def _events(
+    d: WorkbookData,
+    f: activities.Filters,
+    view: View,
+    lg: str,
+    window: tuple[dt.date, dt.date],
+    year: tuple[dt.date, dt.date],
+) -> list[dict[str, Any]]:
+    start, end = window
+    occ = calendar_view.overlapping(derived(_year_occurrences, d, f, *year), start, end)
+    due = calendar_view.deadlines(d.df("targets"), start, end, f.units)
+    return calendar_view.events(occ, due, holidays.between(start, end), lg, view)
+
+
+def events(
+    d: WorkbookData,
+    f: activities.Filters,
+    view: View,
+    lang: str,
+    anchor: dt.date,
+    year: tuple[dt.date, dt.date],
+) -> list[dict[str, Any]]:
+    """The events of the window around `anchor` (see `calendar_view.event_window`) for
+    the filters `f`, computed once per load and shared. Do not mutate."""
+    window = calendar_view.event_window(view, anchor, year)
+    return derived(_events, d, f, view, lang, window, year)
 
 
 def clicked(state: Mapping[str, Any] | None) -> None:
