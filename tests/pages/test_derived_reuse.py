@@ -1,0 +1,153 @@
+"""Work derived from a load is done once per load and shared (unionplan.ui.derived): target
+evaluations, the overview's summary, the filtered activities, the calendar's occurrences
+are computed on the first run after a load, reused by reruns and by other sessions, and
+computed again after a write. Counted by wrapping the domain functions the pages use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.test_activities_page import _calendar_events, calendar_moved_to
+from unionplan import overview
+from unionplan.data.parse import PlanDate
+from unionplan.data.store.xlsx import XlsxStore
+from unionplan.data.workbook import Workbook
+from unionplan.goals import targets
+from unionplan.ops.config import ENV_WORKBOOK
+from unionplan.plan import activities
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 120  # first runs import pandas and plotly: generous, not tight
+YEAR = dt.date.today().year
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """This year's plan: dated activities in three months and a target."""
+    path = tmp_path / "union.xlsx"
+    wb = Workbook(XlsxStore(str(path)))
+    wb.ensure_tabs("zh-Hans")
+    wb.set_setting("plan_year", str(YEAR), "test")
+    wb.append_many(
+        [
+            (
+                "activities",
+                {"title": "三八节座谈", "category": "women", "start": PlanDate(YEAR, 3, 8)},
+            ),
+            ("activities", {"title": "春游踏青", "start": PlanDate(YEAR, 4)}),
+            (
+                "activities",
+                {"title": "慈善一日捐", "category": "care", "start": PlanDate(YEAR, 10, 20)},
+            ),
+            ("targets", {"title": "培训工会干部", "metric": "count", "target_value": 50}),
+        ],
+        "test",
+    )
+    monkeypatch.setenv(ENV_WORKBOOK, str(path))
+    st.cache_resource.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+class Calls:
+    """Wraps a module's function, counting calls; the pages call the wrapper."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+        self.n = 0
+        real: Callable[..., Any] = getattr(module, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.n += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+
+def _session(page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["lang"] = "zh-Hans"
+    at.session_state["user_name"] = "王老师"
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _write(path: Path) -> None:
+    """A write as the app makes it (every write drops the loaded workbook)."""
+    Workbook(XlsxStore(str(path))).append(
+        "activities", {"title": "金秋助学", "start": PlanDate(YEAR, 9)}, "王老师"
+    )
+
+
+def test_overview_summary_once_per_load_for_every_session(
+    workbook_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = Calls(monkeypatch, overview, "summary")
+    evaluate = Calls(monkeypatch, targets, "evaluate")
+    first = _session("overview")
+    first.run()
+    first.run()
+    _session("overview").run()
+    assert (summary.n, evaluate.n) == (1, 1)
+
+    _write(workbook_path)
+    first.run()
+    assert not first.exception
+    assert (summary.n, evaluate.n) == (2, 2)
+
+
+def test_targets_evaluated_once_per_load_and_period(
+    workbook_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evaluate = Calls(monkeypatch, targets, "evaluate")
+    at = _session("targets")
+    at.run()
+    _session("targets")
+    assert evaluate.n == 1
+
+    period = at.segmented_control(key="targets_period")
+    other = next(code for code in ("Q1", "Q2") if code != period.value)
+    at.segmented_control(key="targets_period").set_value(other).run()
+    assert not at.exception
+    assert evaluate.n == 2  # another "as of" day
+    at.segmented_control(key="targets_period").set_value(period.value).run()
+    assert evaluate.n == 2  # the first day's evaluation is still there
+
+    _write(workbook_path)
+    at.run()
+    assert evaluate.n == 3
+
+
+def test_activities_and_calendar_share_the_filtered_activities(
+    workbook_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filtered = Calls(monkeypatch, activities, "filter_activities")
+    expanded = Calls(monkeypatch, activities, "expand")
+    at = _session("activities")
+    at.run()
+    assert filtered.n == 1
+    at.switch_page("pages/calendar.py").run()  # the same filters: the whole year
+    assert not at.exception
+    at.run()
+    _session("calendar")
+    assert (filtered.n, expanded.n) == (1, 1)
+
+    # Moving the calendar hands over other days' events from the same expansion.
+    at = calendar_moved_to(at, dt.date(YEAR, 3, 1))
+    assert "三八节座谈" in {e.get("title") for e in _calendar_events(at)}
+    at = calendar_moved_to(at, dt.date(YEAR, 10, 1))
+    assert "慈善一日捐" in {e.get("title") for e in _calendar_events(at)}
+    assert (filtered.n, expanded.n) == (1, 1)
+
+    _write(workbook_path)
+    at.run()
+    assert not at.exception
+    assert (filtered.n, expanded.n) == (2, 2)
