@@ -8,6 +8,7 @@ import streamlit as st
 
 from unionplan import i18n, overview, ui
 from unionplan.ui import overview as overview_ui
+from unionplan.ui.tables import page_picker, paged_dataframe
 
 METRIC_WIDTH = 170  # px: three or more fit a desktop row, two a phone's (358 px)
 lang = ui.lang()
@@ -99,7 +100,13 @@ st.markdown(f"**{ui.t('overview.upcoming_heading')}**")
 if s.upcoming.empty:
     st.caption(ui.t("overview.upcoming_none"))
 else:
-    st.dataframe(upcoming, hide_index=True, width="stretch")
+    paged_dataframe(
+        upcoming,
+        "overview_upcoming",
+        page_picker(len(upcoming), key="overview_upcoming_page"),
+        hide_index=True,
+        width="stretch",
+    )
 link("activities.py", "overview.see_activities", ":material/event:")
 st.markdown(f"**{ui.t('overview.deadlines_heading')}**")
 if s.deadlines_passed.empty and s.deadlines_due.empty:

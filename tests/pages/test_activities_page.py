@@ -20,6 +20,7 @@ from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 from unionplan.errors import BackendUnavailableError
 from unionplan.ops.config import ENV_WORKBOOK
+from unionplan.ui.tables import PAGE_ROWS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -333,3 +334,36 @@ def test_calendar_page_next_year_without_statutory_data(workbook_path: Path) -> 
         i18n.t("calendar.export_ics", "zh-Hant"),
         i18n.t("calendar.export_xlsx", "zh-Hant"),
     ]
+
+
+def test_a_long_list_shows_a_page_at_a_time(workbook_path: Path) -> None:
+    many = PAGE_ROWS + 120
+    _wb(workbook_path).append_many(
+        [
+            ("activities", {"title": f"走访{i:04d}", "start": PlanDate(YEAR, 1 + i % 12, 1)})
+            for i in range(many)
+        ],
+        "test",
+    )
+    at = _page("activities")
+    assert at.metric[0].value == str(many)  # the figures count every shown activity
+    assert len(at.dataframe[0].value) == PAGE_ROWS
+    pages = at.selectbox(key="act_page")
+    assert pages.options == [
+        i18n.t("common.table_page", "zh-Hans", first="1", last="500", n=f"{many:,}"),
+        i18n.t("common.table_page", "zh-Hans", first="501", last=f"{many:,}", n=f"{many:,}"),
+    ]
+    first_page = set(at.dataframe[0].value.iloc[:, 1])
+    assert len(at.selectbox(key="act_chosen").options) == PAGE_ROWS + 1  # and "choose…"
+
+    pages.set_value(1).run()
+    second_page = set(at.dataframe[0].value.iloc[:, 1])
+    assert len(second_page) == 120 and not first_page & second_page
+    chooser = at.selectbox(key="act_chosen")
+    assert len(chooser.options) == 121
+    assert all(o.split(" · ")[-1] in second_page for o in chooser.options[1:])
+
+    at.selectbox(key="act_f_month").set_value(3).run()  # fewer rows than a page
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "act_page"]
+    assert len(at.dataframe[0].value) == len(range(2, many, 12))  # the March ones
