@@ -8,11 +8,12 @@ import dataclasses
 import threading
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from unionplan.data.workbook import WorkbookData
 from unionplan.plan.activities import Filters
-from unionplan.ui.derived import DerivedCache, freeze
+from unionplan.ui.derived import OBJECT_CELL, DerivedCache, approx_bytes, freeze
 
 
 def snapshot(location: str = "union.xlsx", loaded_at: float = 1.0) -> WorkbookData:
@@ -166,3 +167,31 @@ def test_two_sessions_asking_at_once_compute_once() -> None:
     second.join(timeout=30)
     assert len(calls) == 1
     assert len(results) == 2 and results[0] is results[1]
+
+
+def test_bounded_by_the_estimated_memory_of_all_results() -> None:
+    """The least recently used results go first, whatever snapshot they belong to."""
+    cache, fn = DerivedCache(budget=100, weigh=lambda value: value[-1]), Counted()
+    local, google = snapshot("union.xlsx"), snapshot("gsheets:abc")
+    cache.get(fn, local, 40)
+    cache.get(fn, google, 41)
+    cache.get(fn, local, 40)  # used again: now the google result is the oldest
+    cache.get(fn, local, 42)
+    assert cache.cached(google) == 0 and cache.cached(local) == 2
+    assert cache.approx_bytes == 82
+    cache.get(fn, google, 41)  # computed again, and the 40 goes
+    assert cache.approx_bytes == 83 and len(fn.calls) == 4
+    cache.clear()
+    assert cache.approx_bytes == 0 and cache.cached(local) == 0
+
+
+def test_memory_estimates_grow_with_what_is_held() -> None:
+    frame = pd.DataFrame({"title": [f"活动{i}" for i in range(1000)], "n": range(1000)})
+    assert approx_bytes(frame) >= 1000 * (8 + 8)  # the two columns' buffers at least
+    texts = frame.astype({"title": object})
+    assert approx_bytes(texts) >= 1000 * OBJECT_CELL
+    events = [
+        {"id": f"A-{i}", "title": "走访" * 10, "extendedProps": {"k": i}} for i in range(1000)
+    ]
+    assert approx_bytes(events) > 90 * approx_bytes(events[:10])  # about 100×, sampled
+    assert approx_bytes([]) > 0 and approx_bytes({}) > 0
