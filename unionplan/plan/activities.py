@@ -19,7 +19,7 @@ from unionplan.data import parse, periods
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import last_day
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE
-from unionplan.data.values import is_blank
+from unionplan.data.values import is_blank, records
 from unionplan.errors import ValidationError
 from unionplan.i18n import fmt_date
 from unionplan.plan import recurrence
@@ -364,20 +364,11 @@ _RULE_COLUMNS = ("start", "end", "status", "recurrence", "recurrence_until", "oc
 
 
 def _expand_records(df: pd.DataFrame) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Per row: the cells that place it (start, end, rule …) and its EXPAND_COLUMNS with
-    blanks as None. Column by column, not `to_dict("records")` of every column, which
-    boxes each of a 10k-row sheet's 250,000 cells one at a time."""
-    if df.empty:
-        return
-    n = len(df)
-
-    def cells(key: str) -> list[Any]:
-        return df[key].tolist() if key in df else [None] * n
-
-    rule = {k: cells(k) for k in _RULE_COLUMNS}
-    shown = {k: [None if is_blank(v) else v for v in cells(k)] for k in EXPAND_COLUMNS}
-    for i in range(n):
-        yield {k: v[i] for k, v in rule.items()}, {k: v[i] for k, v in shown.items()}
+    """Per row: its cells that place it (start, end, rule …) and show it, and its
+    EXPAND_COLUMNS with blanks as None. Only those columns, read column by column."""
+    cols = [c for c in dict.fromkeys((*_RULE_COLUMNS, *EXPAND_COLUMNS)) if c in df]
+    for rec in records(df[cols]) if not df.empty else []:
+        yield rec, {k: (None if is_blank(rec.get(k)) else rec.get(k)) for k in EXPAND_COLUMNS}
 
 
 def expand(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
