@@ -49,6 +49,11 @@ def target_titles(d: WorkbookData) -> dict[str, str]:
 # pages and by every session: filtering 10k rows is quick, re-doing it on each click is not.
 
 
+def _responsible(d: WorkbookData) -> list[str]:
+    df = d.df(TABLE)
+    return activities.choices(df["responsible"]) if not df.empty else []
+
+
 def _shown(d: WorkbookData, f: activities.Filters) -> pd.DataFrame:
     df = activities.filter_activities(d.df(TABLE), f, unit_names(d))
     return activities.sort_by_start(df)
@@ -123,7 +128,6 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
     calendar itself moves between months, and folds the bar away so that on a phone
     the calendar is not pushed below six filter boxes."""
     lg = lang()
-    df = d.df(TABLE)
     year0 = d.plan_year
     years = list(range(year0 - 1, year0 + 3))
     units = unit_names(d)
@@ -200,7 +204,7 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
         )
         people = c4.multiselect(
             _label("responsible"),
-            activities.choices(df["responsible"]) if not df.empty else [],
+            derived(_responsible, d),
             key=f"{key}_resp",
             placeholder=t("activities.all"),
         )
