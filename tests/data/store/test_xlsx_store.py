@@ -15,8 +15,9 @@ import filelock
 import openpyxl
 import pytest
 
-from unionplan.errors import BackendUnavailableError, ConfigError, NotFoundError
+from tests.data.store.excel_extras import FEATURES, decorate, surviving
 from unionplan.data.store.xlsx import XlsxStore
+from unionplan.errors import BackendUnavailableError, ConfigError, NotFoundError
 
 HEADER = ["编号", "活动名称", "日期", "预算(元)"]
 
@@ -229,6 +230,27 @@ def test_title_rows_merged_cells_and_unknown_columns_survive(tmp_path: Path) -> 
     assert wb["说明"]["A1"].value == "不要删除本表"
     _assert_valid_package(path)
     assert XlsxStore(path).read_tab("活动")[4] == ["A-3", "读书会", "2026-04-23", 300, 1]
+
+
+def test_charts_pictures_and_excel_extensions_survive_writes_to_their_tab(tmp_path: Path) -> None:
+    # What a full openpyxl load + save drops (bench/bench_xlsx_store.py --openpyxl shows it):
+    # a write must keep every one of these, on the very tab it writes to.
+    path = tmp_path / "wb.xlsx"
+    store = _new(path)
+    store.append_rows("活动", [[f"A-{i}", "活动", None, i * 100] for i in range(1, 6)], id_col=1)
+    decorate(path, "活动")
+    assert all(surviving(path).values())
+    other = XlsxStore(path)
+    other.append_rows("活动", [["A-6", "读书会", dt.date(2026, 4, 23), 300]], id_col=1)
+    other.update_cells("活动", [(3, 4, 150), (2, 2, "改名")])
+    with other.transaction():
+        other.create_tabs({"备注": ["编号", "内容"]})
+        other.append_rows("备注", [["N-1", "新表"]], id_col=1)
+    assert surviving(path) == dict.fromkeys(FEATURES, True)
+    _assert_valid_package(path)
+    grid = XlsxStore(path).read_tab("活动")
+    assert grid[1:3] == [["A-1", "改名", None, 100], ["A-2", "活动", None, 150]]
+    assert grid[-1] == ["A-6", "读书会", dt.datetime(2026, 4, 23), 300]
 
 
 def test_append_goes_below_the_last_value_even_after_gaps(tmp_path: Path) -> None:
