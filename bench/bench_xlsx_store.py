@@ -34,26 +34,9 @@ from unionplan.data.store.xlsx import XlsxStore
 ACT, AUDIT = "活动", "操作日志"
 
 
-def _dense(grids: dict[str, Grid]) -> dict[str, Grid]:
-    out = {}
-    for title, grid in grids.items():
-        extra = 2 if title == ACT else 0
-        width = len(grid[0]) + extra
-        rows = [grid[0] + [f"自定义{i}" for i in range(extra)]]
-        for n, row in enumerate(grid[1:]):
-            row = list(row) + [""] * (width - len(row))
-            rows.append([v if v not in ("", None) else f"填充{n % 97}" for v in row])
-        out[title] = rows
-    return out
-
-
 def _build(path: Path, grids: dict[str, Grid]) -> float:
     t = time.perf_counter()
-    store = XlsxStore(path)
-    with store.transaction():
-        store.create_tabs({title: g[0] for title, g in grids.items()})
-        for title, g in grids.items():
-            store.append_rows(title, g[1:], id_col=1)
+    gen.save_xlsx(path, grids)
     return time.perf_counter() - t
 
 
@@ -78,7 +61,7 @@ def _peak_mib(fn: Callable[[], object]) -> float:
 def bench(n: int, folder: Path, *, repeat: int, dense: bool, with_openpyxl: bool) -> None:
     grids = gen.build(n)
     if dense:
-        grids = _dense(grids)
+        grids = gen.dense(grids)
     path = folder / f"bench_{n}{'_dense' if dense else ''}.xlsx"
     build_s = _build(path, grids)
     row = list(grids[ACT][1])
