@@ -253,6 +253,20 @@ def test_charts_pictures_and_excel_extensions_survive_writes_to_their_tab(tmp_pa
     assert grid[-1] == ["A-6", "读书会", dt.datetime(2026, 4, 23), 300]
 
 
+def test_a_write_changes_only_the_part_of_the_tab_it_writes_to(tmp_path: Path) -> None:
+    path = tmp_path / "wb.xlsx"
+    store = _new(path)
+    store.append_rows("活动", [["A-1", "活动", None, 100]], id_col=1)
+    decorate(path, "活动")
+    with zipfile.ZipFile(path) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    XlsxStore(path).append_rows("操作日志", [["L-1", "2026-03-08", "我"]], id_col=1)
+    with zipfile.ZipFile(path) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    assert list(after) == list(before)
+    assert {n for n in before if after[n] != before[n]} == {"xl/worksheets/sheet2.xml"}
+
+
 def test_append_goes_below_the_last_value_even_after_gaps(tmp_path: Path) -> None:
     path = tmp_path / "wb.xlsx"
     store = _new(path)
