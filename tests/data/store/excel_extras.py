@@ -231,7 +231,9 @@ def surviving(path: Path) -> dict[str, bool]:
         "chart": any("各月预算" in c and "C00000" in c for c in charts),
         "chart style parts": any(re.match(r"xl/charts/(style|colors)\d+\.xml$", n) for n in names),
         "text box": "备注：预算以财务审批为准" in drawings,
-        "picture": "<xdr:pic" in drawings and any(n.startswith("xl/media/") for n in names),
+        # openpyxl writes the drawing with a default namespace: <pic>, not <xdr:pic>.
+        "picture": re.search(r"<(\w+:)?pic[ >]", drawings) is not None
+        and any(n.startswith("xl/media/") for n in names),
         "data bars (x14)": "x14:dataBar" in sheets,
         "sparklines": "sparklineGroup" in sheets,
         "cell fill": "FFFFFF00" in styles and re.search(r'<c r="A1" s="[1-9]', sheets) is not None,
