@@ -1,6 +1,6 @@
 """The local .xlsx store: reads with calamine; a write edits only the touched sheet's XML and
-copies every other part of the file as it was (openpyxl load + save is ~30x slower and drops
-charts); falls back to openpyxl for XML it cannot edit safely. Why and when: DESIGN.md.
+keeps every other part's content as it was (an openpyxl load + save is 60-110x slower and
+drops text boxes and sparklines); openpyxl only for XML it cannot edit safely. See DESIGN.md.
 
 Modules, from the bottom up: values (cell values), zipio (the zip), package (rels, workbook),
 styles, sheetxml (edits of one sheet), book (the workbook in memory), fallback (openpyxl),
