@@ -7,9 +7,9 @@ import json
 import pytest
 
 from tests.memory_store import MemoryStore
-from unionplan.errors import ConflictError, NotFoundError
 from unionplan.data.parse import PlanDate
 from unionplan.data.workbook import MASK, Workbook, parse_workbook
+from unionplan.errors import ConflictError, NotFoundError
 
 SETTINGS = [["编号", "项目", "值"], ["S-1", "plan_year", "2026"], ["S-2", "language", "简体中文"]]
 

@@ -10,12 +10,12 @@ import openpyxl
 import pytest
 
 from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets, Fault, RecordingSleep
-from unionplan.errors import BackendUnavailableError, ConflictError
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.base import Grid, Store
 from unionplan.data.store.gsheets import GSheetsStore
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
+from unionplan.errors import BackendUnavailableError, ConflictError
 
 SETTINGS: Grid = [
     ["编号", "项目", "值"],

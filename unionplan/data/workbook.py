@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 
 from unionplan.data import parse, schema
-from unionplan.errors import ConflictError, NotFoundError, UnionplanError
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.errors import ConflictError, NotFoundError, UnionplanError
 
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))

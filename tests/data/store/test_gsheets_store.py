@@ -22,18 +22,18 @@ from tests.fake_sheets import (  # noqa: F401  (fixtures)
     fake_sheets,
     gsheets_store,
 )
+from unionplan.data.store.gsheets import (
+    EMULATOR_ENV,
+    EmulatorSession,
+    GSheetsStore,
+    spreadsheet_key,
+)
 from unionplan.errors import (
     BackendUnavailableError,
     ConfigError,
     NotFoundError,
     PermissionDeniedError,
     QuotaExceededError,
-)
-from unionplan.data.store.gsheets import (
-    EMULATOR_ENV,
-    EmulatorSession,
-    GSheetsStore,
-    spreadsheet_key,
 )
 
 TAB = "活动"

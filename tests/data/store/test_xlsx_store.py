@@ -15,8 +15,8 @@ import filelock
 import openpyxl
 import pytest
 
-from unionplan.errors import BackendUnavailableError, ConfigError, NotFoundError
 from unionplan.data.store.xlsx import XlsxStore
+from unionplan.errors import BackendUnavailableError, ConfigError, NotFoundError
 
 HEADER = ["编号", "活动名称", "日期", "预算(元)"]
 

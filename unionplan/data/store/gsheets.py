@@ -30,6 +30,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
+from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.errors import (
     BackendUnavailableError,
     ConfigError,
@@ -38,7 +39,6 @@ from unionplan.errors import (
     QuotaExceededError,
     UnionplanError,
 )
-from unionplan.data.store.base import Cell, Grid, Store
 
 EMULATOR_ENV = "UNIONPLAN_SHEETS_EMULATOR_HOST"
 SHEETS_ORIGIN = "https://sheets.googleapis.com"

@@ -37,8 +37,8 @@ from typing import Any
 import filelock
 from python_calamine import CalamineWorkbook
 
-from unionplan.errors import BackendUnavailableError, ConfigError, NotFoundError
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.errors import BackendUnavailableError, ConfigError, NotFoundError
 
 # A value on its way into a cell, after `_canon`: None means "no value".
 WriteValue = None | str | bool | int | float | dt.datetime | dt.date
