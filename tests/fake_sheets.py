@@ -3,7 +3,7 @@
 `FakeSheets` is a threaded HTTP server on 127.0.0.1 that answers the calls gspread 6 makes
 for unionplan's store (metadata, values get/batchGet/update/batchUpdate/append/clear and
 spreadsheets:batchUpdate) the way Google does, as recorded in the cassettes under
-``shared/reference/gspread-cassettes``: trailing blanks trimmed, A1 ranges echoed with
+``tests/data/store/cassettes``: trailing blanks trimmed, A1 ranges echoed with
 quoted sheet names, the ``updates`` reply of append, RAW vs USER_ENTERED, Google's JSON error
 bodies. It can inject scripted faults per request kind (429, 5xx, an HTML 502, a timeout or
 dropped connection after the request was applied) and logs every request for counting.

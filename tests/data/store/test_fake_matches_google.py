@@ -1,7 +1,7 @@
 """The fake Sheets API answers like Google: replay recorded Google traffic against it.
 
-The cassettes in shared/reference/gspread-cassettes are real requests and responses of
-gspread's own test suite. Each Sheets request is sent to the fake in order (Drive calls that
+The cassettes in cassettes/ beside this file are real requests and responses of gspread's
+own test suite (MIT licence, see cassettes/README.md). Each Sheets request is sent to the fake in order (Drive calls that
 created/deleted the spreadsheet become fake set-up), and the fake's answer must equal
 Google's: status, keys present or absent, values, A1 ranges, error bodies. Sheet ids are
 random on both sides, so they are mapped; metadata is compared on the parts that matter.
@@ -18,18 +18,13 @@ import requests
 
 from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401  (fixture)
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
-CASSETTES = SHARED / "reference" / "gspread-cassettes"
+CASSETTES = Path(__file__).resolve().parent / "cassettes"
 SHEETS = "https://sheets.googleapis.com"
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 
-pytestmark = pytest.mark.skipif(
-    not CASSETTES.is_dir(), reason=f"recorded Google traffic not found at {CASSETTES}"
-)
-
 
 def _cassettes() -> list[str]:
-    return sorted(p.stem for p in CASSETTES.glob("*.json")) if CASSETTES.is_dir() else []
+    return sorted(p.stem for p in CASSETTES.glob("*.json"))
 
 
 def _map_ids(obj: Any, ids: dict[int, int]) -> Any:
@@ -104,8 +99,11 @@ def test_fake_replays_google_cassette(fake_sheets: FakeSheets, name: str) -> Non
 
 def test_all_reference_cassettes_are_replayed() -> None:
     # A new cassette in the folder is picked up by the parametrised test above; this guards
-    # against the glob silently finding nothing.
-    assert len(_cassettes()) >= 14
+    # against the glob silently finding nothing (the parametrised test would then only be
+    # skipped as an empty parameter set), and against losing the licence beside them.
+    assert CASSETTES.is_dir(), f"recorded Google traffic missing: {CASSETTES}"
+    assert (CASSETTES / "LICENSE.txt").is_file(), "gspread's licence must stay with its cassettes"
+    assert len(_cassettes()) >= 15, _cassettes()
 
 
 # -- behaviours the cassettes show only in passing, checked directly ---------------------
