@@ -8,7 +8,8 @@ quoted sheet names, the ``updates`` reply of append, RAW vs USER_ENTERED, Google
 bodies. It can inject scripted faults per request kind (429, 5xx, an HTML 502, a timeout or
 dropped connection after the request was applied) and logs every request for counting.
 
-Test modules import the fixtures: ``from tests.fake_sheets import fake_sheets, gsheets_store``.
+Its fixtures (`fake_sheets`, `sheets_emulator`, `gsheets_store`) are offered to every test
+by tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -35,10 +36,16 @@ import pytest
 
 JSON_TYPE = "application/json; charset=UTF-8"
 
-# The account the test store pretends to be: only its e-mail is used (error messages).
+# The service-account key every test uses, shaped like the JSON file Google hands out. The
+# fake needs no credentials (the emulator variable routes requests anonymously), so only the
+# fields the app reads matter: the e-mail (whom to share the sheet with, error messages) and
+# a private key that is present and PEM-shaped but not a real key. The `service_account_file`
+# fixture (tests/conftest.py) writes it to a file.
 TEST_SERVICE_ACCOUNT: dict[str, str] = {
     "type": "service_account",
     "project_id": "unionplan-test",
+    "private_key_id": "abc",
+    "private_key": "-----BEGIN PRIVATE KEY-----\nFAKE\n-----END PRIVATE KEY-----\n",
     "client_email": "unionplan-bot@unionplan-test.iam.gserviceaccount.com",
     "client_id": "1234567890",
     "token_uri": "https://oauth2.googleapis.com/token",
@@ -1252,7 +1259,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise ApiError(404, "Method not found.")
 
 
-# -- pytest fixtures (import them into a test module to use them) ---------------------------
+# -- pytest fixtures (tests/conftest.py offers them to every test) ----------------------------
 
 
 class RecordingSleep:
@@ -1274,16 +1281,24 @@ def fake_sheets() -> Iterator[FakeSheets]:
 
 
 @pytest.fixture
-def gsheets_store(fake_sheets: FakeSheets, monkeypatch: pytest.MonkeyPatch) -> Any:
+def sheets_emulator(fake_sheets: FakeSheets, monkeypatch: pytest.MonkeyPatch) -> FakeSheets:
+    """The fake, with the emulator variable set: the app's Google connections go to it."""
+    from unionplan.data.store.gsheets import EMULATOR_ENV
+
+    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
+    return fake_sheets
+
+
+@pytest.fixture
+def gsheets_store(sheets_emulator: FakeSheets) -> Any:
     """A GSheetsStore on a fresh fake spreadsheet, routed there by the emulator variable.
 
     Backoff sleeps are recorded, not slept (``store._sleep.delays``); the key is
     ``store.key`` and the fake is ``fake_sheets``.
     """
-    from unionplan.data.store.gsheets import EMULATOR_ENV, GSheetsStore
+    from unionplan.data.store.gsheets import GSheetsStore
 
-    key = fake_sheets.create_spreadsheet(title="unionplan test")
-    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
+    key = sheets_emulator.create_spreadsheet(title="unionplan test")
     return GSheetsStore.connect(
         key, TEST_SERVICE_ACCOUNT, timeout=5.0, sleep=RecordingSleep(), rng=lambda: 1.0
     )

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401  (fixture)
+from tests.fake_sheets import FakeSheets
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 SHEETS = "https://sheets.googleapis.com"
@@ -93,7 +93,7 @@ def _replay(fake: FakeSheets, name: str) -> int:
 
 
 @pytest.mark.parametrize("name", _cassettes())
-def test_fake_replays_google_cassette(fake_sheets: FakeSheets, name: str) -> None:  # noqa: F811
+def test_fake_replays_google_cassette(fake_sheets: FakeSheets, name: str) -> None:
     assert _replay(fake_sheets, name) > 0
 
 
@@ -118,7 +118,7 @@ def _post(fake: FakeSheets, key: str, path: str, body: Any, **params: Any) -> re
     return requests.post(url, params=params, json=body, timeout=5)
 
 
-def test_chinese_sheet_names_are_quoted_and_blanks_trimmed(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_chinese_sheet_names_are_quoted_and_blanks_trimmed(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet(
         tabs={"活动": [["编号", "名称", "", ""], [], ["A-1", "", "x"], ["", ""]]}
     )
@@ -133,7 +133,7 @@ def test_chinese_sheet_names_are_quoted_and_blanks_trimmed(fake_sheets: FakeShee
 
 
 def test_append_lands_after_the_first_block_when_a_blank_row_splits_it(
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     # A hand-edited sheet: header, two rows, a blank row, two more rows.
     grid = [["id", "name"], ["A-1", "a"], ["A-2", "b"], [], ["A-3", "c"], ["A-4", "d"]]
@@ -154,7 +154,7 @@ def test_append_lands_after_the_first_block_when_a_blank_row_splits_it(
     ]  # fmt: skip
 
 
-def test_raw_keeps_text_user_entered_parses_it(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_raw_keeps_text_user_entered_parses_it(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet()
     row = ["=1+1", "007", "2024-03-01", "TRUE", "'x"]
     for option, line in (("RAW", "A1"), ("USER_ENTERED", "A2")):
@@ -178,7 +178,7 @@ def test_raw_keeps_text_user_entered_parses_it(fake_sheets: FakeSheets) -> None:
     assert formulas == [["=1+1"]]
 
 
-def test_error_bodies_have_googles_shape(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_error_bodies_have_googles_shape(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet()
     missing_tab = _get(fake_sheets, key, "/values/'不存在'!A1")
     assert missing_tab.status_code == 400
@@ -197,7 +197,7 @@ def test_error_bodies_have_googles_shape(fake_sheets: FakeSheets) -> None:  # no
     assert denied.json()["error"]["status"] == "PERMISSION_DENIED"
 
 
-def test_batch_update_is_all_or_nothing(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_batch_update_is_all_or_nothing(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet()
     body = {
         "requests": [
