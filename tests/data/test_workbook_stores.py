@@ -48,7 +48,7 @@ TABS = {"设置": SETTINGS, "活动安排": MESSY}
 Factory = Callable[[dict[str, Grid]], tuple[Store, Store, Callable[[str], Grid]]]
 
 
-def _gsheets(fake: FakeSheets, timeout: float = 5.0) -> Factory:
+def _gsheets(fake: FakeSheets) -> Factory:
     def make(tabs: dict[str, Grid]) -> tuple[Store, Store, Callable[[str], Grid]]:
         key = fake.create_spreadsheet(tabs=tabs)
 
@@ -56,8 +56,8 @@ def _gsheets(fake: FakeSheets, timeout: float = 5.0) -> Factory:
             return GSheetsStore(
                 key,
                 TEST_SERVICE_ACCOUNT,
-                emulator_host=fake.host,
-                timeout=timeout,
+                session=fake.session(),
+                timeout=5.0,
                 sleep=RecordingSleep(),
                 rng=lambda: 1.0,
             )
@@ -204,11 +204,11 @@ def test_google_429_then_success_lands_once(fake_sheets: FakeSheets) -> None:
 
 
 def test_google_timeout_on_append_no_duplicate(fake_sheets: FakeSheets) -> None:
-    store, _, raw = _gsheets(fake_sheets, timeout=0.5)(TABS)  # a short timeout keeps it quick
+    store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
-    fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=True))
+    fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(apply=True))
     rec = wb.append("activities", {"title": "羽毛球友谊赛"}, user="u")
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
@@ -216,11 +216,11 @@ def test_google_timeout_on_append_no_duplicate(fake_sheets: FakeSheets) -> None:
 
 
 def test_google_timeout_before_applying_is_retried_once(fake_sheets: FakeSheets) -> None:
-    store, _, raw = _gsheets(fake_sheets, timeout=0.5)(TABS)
+    store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
-    fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=False))
+    fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(apply=False))
     rec = wb.append("activities", {"title": "乒乓球赛"}, user="u")
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1

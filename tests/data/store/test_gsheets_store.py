@@ -41,6 +41,7 @@ EMAIL = TEST_SERVICE_ACCOUNT["client_email"]
 
 def _store(fake: FakeSheets, key: str, **options: Any) -> GSheetsStore:
     """A store on ``key`` routed to the fake, with recorded (not slept) backoff."""
+    options.setdefault("session", fake.session())
     options.setdefault("sleep", RecordingSleep())
     options.setdefault("rng", lambda: 1.0)
     return GSheetsStore.connect(
@@ -253,8 +254,8 @@ def test_timeout_after_the_append_landed_does_not_duplicate(
     fake_sheets: FakeSheets,
 ) -> None:
     key = fake_sheets.create_spreadsheet(tabs={TAB: [HEADER]})
-    store = _store(fake_sheets, key, timeout=0.5)
-    fake_sheets.fail("values.append", Fault.timeout(delay=10))  # applied, then no answer
+    store = _store(fake_sheets, key)
+    fake_sheets.fail("values.append", Fault.timeout())  # applied, then no answer
     store.append_rows(TAB, [["A-1", "一", "", "1"], ["A-2", "二", "", "1"]], id_col=1)
     assert _rows(fake_sheets, store) == [HEADER, ["A-1", "一", "", "1"], ["A-2", "二", "", "1"]]
     assert fake_sheets.count("values.append") == 1  # the re-read showed both ids: no retry
@@ -277,8 +278,8 @@ def test_timeout_before_the_append_landed_retries_and_lands_once(
     fake_sheets: FakeSheets,
 ) -> None:
     key = fake_sheets.create_spreadsheet(tabs={TAB: [HEADER]})
-    store = _store(fake_sheets, key, timeout=0.5)
-    fake_sheets.fail("values.append", Fault.timeout(delay=10, apply=False))
+    store = _store(fake_sheets, key)
+    fake_sheets.fail("values.append", Fault.timeout(apply=False))
     store.append_rows(TAB, [["A-1", "一", "", "1"]], id_col=1)
     assert _rows(fake_sheets, store) == [HEADER, ["A-1", "一", "", "1"]]
     assert fake_sheets.count("values.append") == 2
