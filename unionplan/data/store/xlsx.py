@@ -49,6 +49,7 @@ LOCK_TIMEOUT_S = 15.0
 # third of level 6's time (43 MB: 0.11 s vs 0.32 s) for a ~35% larger part. Small parts: 6.
 _BIG_PART = 4 * 2**20
 _MAX_ROW, _MAX_COL = 1_048_576, 16_384  # Excel's grid
+_TOKEN_TAIL = 65_536  # bytes at the file's end hashed into change_token: the central directory
 _MAX_EXACT_INT = 2**53  # beyond this a double (what a cell holds) loses digits
 _EPOCH_1900 = dt.datetime(1899, 12, 30)  # serial 0 in Excel's 1900 system (after Feb 1900)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
@@ -1370,11 +1371,17 @@ class XlsxStore(Store):
         return str(self._path)
 
     def change_token(self) -> object | None:
+        # (mtime, size) alone can survive a save: FAT, exFAT and some network shares keep
+        # mtime in steps of seconds, and an edit often keeps the size. The file's end (the
+        # zip's central directory, which carries every part's CRC) tells such saves apart.
         try:
-            st = os.stat(self._path)
+            with open(self._path, "rb") as f:
+                st = os.fstat(f.fileno())
+                f.seek(max(0, st.st_size - _TOKEN_TAIL))
+                tail = f.read(_TOKEN_TAIL)
         except OSError:
             return None
-        return (st.st_mtime_ns, st.st_size)
+        return (st.st_ino, st.st_size, st.st_mtime_ns, zlib.crc32(tail))
 
     # -- reads
 
