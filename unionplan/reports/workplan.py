@@ -91,9 +91,7 @@ def workplan_docx(
             [
                 i18n.fmt_month(year, m.month, lang),
                 m.theme,
-                sep.join(
-                    f"{k}{words.t('wp_item_mark', lang)}{item}" for k, item in enumerate(m.items, 1)
-                ),
+                sep.join(f"{k}{mark}{item}" for k, item in enumerate(m.items, start=1)),
             ]
             for m in schedule
         ],
