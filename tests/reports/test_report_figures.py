@@ -252,3 +252,37 @@ def test_member_unit_report_counts_its_subtree(township: WorkbookData) -> None:
     assert report.title.startswith(name)
     whole = build_report(township, period="Y", lang="zh-Hans", today=TODAY)
     assert figs["overview.held"].value < whole.figures()["overview.held"].value
+
+
+def test_hand_made_rows_and_an_empty_workbook() -> None:
+    """Rows without an id or start, a repeated id, and no rows at all: nothing crashes,
+    and two rows sharing an id are still two activities."""
+    from tests.plan.test_newyear import empty_workbook
+
+    wb = empty_workbook(2026)
+    empty = build_report(wb.load(fresh=True), period="Y", today=TODAY)
+    assert empty.figures()["overview.held"].value == 0
+    assert "尚无已完成的活动" in empty.narrative()["overview"]
+    assert docx_text(to_docx(empty, render=fake_png))
+    store = wb.store
+    title = "活动"
+    header = store.grids[title][0]
+    col = {h: i for i, h in enumerate(header)}
+
+    def row(**cells: object) -> list[object]:
+        out: list[object] = [""] * len(header)
+        for k, v in cells.items():
+            out[col[k]] = v
+        return out
+
+    store.grids[title] += [
+        row(编号="A-1", 活动名称="甲", 开始日期="2026-03-01", 状态="已完成", 实际人次=10),
+        row(编号="A-1", 活动名称="乙", 开始日期="2026-03-02", 状态="已完成", 实际人次=20),
+        row(活动名称="丙", 开始日期="2026-03-03", 状态="已完成", 实际人次=30),
+        row(编号="A-4", 活动名称="丁", 状态="已完成", 实际人次=40),
+    ]
+    store._version += 1
+    data = wb.load(fresh=True)
+    report = build_report(data, period="Q1", today=TODAY)
+    assert report.figures()["overview.held"].value == 3
+    assert report.figures()["overview.participants"].value == 60

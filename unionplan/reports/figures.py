@@ -126,7 +126,7 @@ def held_activities(
     data: WorkbookData, period: Period, scope: Scope, sections: dict[str, str]
 ) -> list[ActivityLine]:
     """Activities held in the period in scope, in date order (see the module rules)."""
-    acts = data.df("activities")
+    acts = keyed(data.df("activities"))
     if acts.empty:
         return []
     acts = acts[[scope.covers(u) for u in acts["unit"]]]
@@ -164,6 +164,20 @@ def held_activities(
     return sorted(lines.values(), key=lambda a: (a.date, a.title))
 
 
+def keyed(acts: pd.DataFrame) -> pd.DataFrame:
+    """The activities with a key in `id` for every row: a row whose id is blank or repeats
+    (a hand-made sheet; the data page lists it) is told apart by its sheet row."""
+    if acts.empty:
+        return acts
+    seen: set[str] = set()
+    ids = []
+    for rid, row in zip(acts["id"], acts["_row"], strict=True):
+        key = str(rid) if not is_blank(rid) and str(rid) not in seen else f"row:{row}"
+        seen.add(key)
+        ids.append(key)
+    return acts.assign(id=ids)
+
+
 def activity_sections(data: WorkbookData, section_names: list[str]) -> dict[str, str]:
     """Activity id -> the plan section it belongs to.
 
@@ -180,7 +194,7 @@ def activity_sections(data: WorkbookData, section_names: list[str]) -> dict[str,
             if py(rec.get("count_source")) == "category" and py(rec.get("count_category")):
                 by_category.setdefault(rec["count_category"], section)
     out: dict[str, str] = {}
-    acts = data.df("activities")
+    acts = keyed(data.df("activities"))
     for rec in acts.to_dict("records") if not acts.empty else []:
         linked = by_target.get(str(py(rec.get("target_id")) or ""))
         cat = py(rec.get("category"))
