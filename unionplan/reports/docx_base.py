@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from docx import Document
@@ -36,7 +38,33 @@ _CN_NUMBERS = "一二三四五六七八九十"
 
 def plotly_png(fig: Any) -> bytes:
     """The figure as PNG through kaleido (which finds the system's chromium itself)."""
-    return fig.to_image(format="png", width=900, height=max(360, int(fig.layout.height or 0)))
+    with warnings.catch_warnings():
+        # Under a running kaleido server plotly warns that its per-call options are unused.
+        warnings.filterwarnings("ignore", "The kopts argument is ignored", UserWarning)
+        return fig.to_image(format="png", width=900, height=max(360, int(fig.layout.height or 0)))
+
+
+@contextmanager
+def kaleido_session() -> Iterator[None]:
+    """One browser for all the charts of a document, instead of one per chart.
+
+    Without it kaleido 1.x starts chromium for every image (seconds each); with it the
+    second image of a report takes well under a second. A server that does not start is
+    no error: each chart then fails or succeeds on its own, as without the session.
+    """
+    import kaleido  # only when charts are really drawn: importing it costs time
+
+    started = False
+    try:
+        kaleido.start_sync_server(silence_warnings=True)
+        started = True
+    except Exception as exc:
+        log.warning("kaleido server not started: %s", exc)
+    try:
+        yield
+    finally:
+        if started:
+            kaleido.stop_sync_server(silence_warnings=True)
 
 
 def set_fonts(element: Any, fonts: tuple[str, str]) -> None:
@@ -109,22 +137,45 @@ def table(doc: DocumentObject, header: Sequence[str], rows: Sequence[Sequence[An
     doc.add_paragraph()
 
 
-def chart(doc: DocumentObject, fig: Any, render: Renderer | None, failed: str) -> bool:
-    """The figure as a picture; `failed` (with {reason}) as a note when it cannot be drawn.
+def render_all(
+    figs: Mapping[str, Any],
+    render: Renderer | None,
+    before: Callable[[int], None] | None = None,
+) -> dict[str, bytes | str]:
+    """Each figure as PNG bytes, or the name of what went wrong drawing it.
 
-    Returns whether the picture is in. Any failure of the renderer (no browser, a
-    timeout, a kaleido error) is a note, never a lost report: hence the broad catch.
+    With the default renderer all figures share one kaleido browser (`kaleido_session`).
+    `before(n)` is called before the n-th figure (from 1), for progress. Any failure of
+    the renderer (no browser, a timeout, a kaleido error) becomes a note in the document,
+    never a lost report: hence the broad catch.
     """
-    try:
-        png = (render or plotly_png)(fig)
-        doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        return True
-    except Exception as exc:
-        log.warning("chart not rendered: %s", exc)
-        p = doc.add_paragraph(failed.format(reason=type(exc).__name__))
-        p.runs[0].italic = True
-        return False
+    out: dict[str, bytes | str] = {}
+    session = kaleido_session() if render is None and figs else nullcontext()
+    with session:
+        for n, (key, fig) in enumerate(figs.items(), start=1):
+            if before:
+                before(n)
+            try:
+                out[key] = (render or plotly_png)(fig)
+            except Exception as exc:
+                log.warning("chart not rendered: %s", exc)
+                out[key] = type(exc).__name__
+    return out
+
+
+def picture(doc: DocumentObject, png: bytes | str, failed: str) -> bool:
+    """A rendered chart, centred; or `failed` (with {reason}) as a note. Whether it is in."""
+    if isinstance(png, bytes):
+        try:
+            doc.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+        except Exception as exc:
+            png = type(exc).__name__
+        else:
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            return True
+    p = doc.add_paragraph(failed.format(reason=png))
+    p.runs[0].italic = True
+    return False
 
 
 def to_bytes(doc: DocumentObject) -> bytes:

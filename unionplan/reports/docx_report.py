@@ -140,22 +140,21 @@ def to_docx(
         title = words.t("chart_targets", lang)
         figs["targets"] = goal_charts.section_bullets(report.evaluated, lang, title)
     total = len(figs) + 2
-    done = 0
 
-    def step(label: str) -> None:
-        nonlocal done
+    def before(n: int) -> None:
         if progress:
-            progress(done, total, label)
-        done += 1
+            progress(n - 1, total, words.t("step_chart", lang, n=n, total=len(figs)))
 
+    # The charts first, in one browser session; the document then only places them.
+    images = base.render_all(figs, render, before)
     failed = words.t("chart_failed", lang)
 
     def chart(key: str) -> None:
-        if key in figs:
-            step(words.t("step_chart", lang, n=done, total=len(figs)))
-            base.chart(doc, figs[key], render, failed)
+        if key in images:
+            base.picture(doc, images[key], failed)
 
-    step(words.t("step_text", lang))
+    if progress:
+        progress(len(figs), total, words.t("step_text", lang))
     doc = base.new_document()
     base.title(doc, report.title)
     p = report.period
@@ -203,7 +202,8 @@ def to_docx(
         base.table(doc, header(ACTIVITY_COLUMNS, lang), activity_rows(report))
     else:
         doc.add_paragraph(words.t("no_activities", lang))
-    step(words.t("step_save", lang))
+    if progress:
+        progress(len(figs) + 1, total, words.t("step_save", lang))
     out = base.to_bytes(doc)
     if progress:
         progress(total, total, words.t("step_done", lang))
