@@ -8,9 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from tests.memory_store import MemoryStore
+from tests.empty_workbook import empty_workbook
 from unionplan.data.parse import PlanDate
-from unionplan.data.schema import TABLES
 from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 from unionplan.plan import newyear
@@ -23,13 +22,6 @@ from unionplan.plan.newyear import (
 )
 
 USER = "测试员"
-
-
-def empty_workbook(year: int | None = 2026) -> Workbook:
-    grids = {t.label.zh_hans: [t.headers("zh-Hans")] for t in TABLES.values()}
-    if year is not None:
-        grids["设置"].append(["S-1", "plan_year", str(year)])
-    return Workbook(MemoryStore(grids), ttl=0)
 
 
 @pytest.mark.parametrize("kind", TEMPLATE_KINDS)

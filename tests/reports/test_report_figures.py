@@ -14,6 +14,7 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
+from tests.empty_workbook import empty_workbook
 from tests.reports.conftest import TODAY, docx_tables, docx_text, fake_png, find, number
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import period_bounds
@@ -257,8 +258,6 @@ def test_member_unit_report_counts_its_subtree(township: WorkbookData) -> None:
 def test_hand_made_rows_and_an_empty_workbook() -> None:
     """Rows without an id or start, a repeated id, and no rows at all: nothing crashes,
     and two rows sharing an id are still two activities."""
-    from tests.plan.test_newyear import empty_workbook
-
     wb = empty_workbook(2026)
     empty = build_report(wb.load(fresh=True), period="Y", today=TODAY)
     assert empty.figures()["overview.held"].value == 0
