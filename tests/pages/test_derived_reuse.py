@@ -1,4 +1,4 @@
-"""Work derived from a load is done once per load and shared (unionplan.ui.derived): target
+"""Work derived from a load is done once per load and shared (ui.derived): target
 evaluations, the overview's summary, the filtered activities, the calendar's occurrences
 are computed on the first run after a load, reused by reruns and by other sessions, and
 computed again after a write. Counted by wrapping the domain functions the pages use."""
@@ -6,55 +6,43 @@ computed again after a write. Counted by wrapping the domain functions the pages
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import PointApp, open_page
 from tests.pages.test_activities_page import _calendar_events, calendar_moved_to
 from unionplan import overview
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 from unionplan.goals import targets
-from unionplan.ops.config import ENV_WORKBOOK
 from unionplan.plan import activities
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-TIMEOUT = 120  # first runs import pandas and plotly: generous, not tight
 YEAR = dt.date.today().year
 
 
 @pytest.fixture
-def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workbook_path(tmp_path: Path, point_app_at: PointApp) -> Path:
     """This year's plan: dated activities in three months and a target."""
     path = tmp_path / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)))
     wb.ensure_tabs("zh-Hans")
     wb.set_setting("plan_year", str(YEAR), "test")
+    march, october = PlanDate(YEAR, 3, 8), PlanDate(YEAR, 10, 20)
     wb.append_many(
         [
-            (
-                "activities",
-                {"title": "三八节座谈", "category": "women", "start": PlanDate(YEAR, 3, 8)},
-            ),
+            ("activities", {"title": "三八节座谈", "category": "women", "start": march}),
             ("activities", {"title": "春游踏青", "start": PlanDate(YEAR, 4)}),
-            (
-                "activities",
-                {"title": "慈善一日捐", "category": "care", "start": PlanDate(YEAR, 10, 20)},
-            ),
+            ("activities", {"title": "慈善一日捐", "category": "care", "start": october}),
             ("targets", {"title": "培训工会干部", "metric": "count", "target_value": 50}),
         ],
         "test",
     )
-    monkeypatch.setenv(ENV_WORKBOOK, str(path))
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
+    return point_app_at(path)
 
 
 class Calls:
@@ -72,10 +60,7 @@ class Calls:
 
 
 def _session(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["lang"] = "zh-Hans"
-    at.session_state["user_name"] = "王老师"
-    at.switch_page(f"pages/{page}.py").run()
+    at = open_page(page, lang="zh-Hans", user="王老师")
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -22,7 +22,7 @@ from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
 from unionplan.ops import demo
 from unionplan.ops.config import Location, open_store, resolve_location
-from unionplan.ui.derived import derived as derived  # pages cache per-load work with it
+from unionplan.ui.derived_cache import derived as derived  # pages cache per-load work
 
 T = TypeVar("T")
 

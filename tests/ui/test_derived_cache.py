@@ -1,4 +1,4 @@
-"""The per-load cache of derived work (unionplan.ui.derived): once per snapshot and
+"""The per-load cache of derived work (unionplan.ui.derived_cache): once per snapshot and
 arguments, thrown away when a newer load of the same workbook appears, bounded, and
 computed once when two sessions ask at the same moment."""
 
@@ -13,7 +13,7 @@ import pytest
 
 from unionplan.data.workbook import WorkbookData
 from unionplan.plan.activities import Filters
-from unionplan.ui.derived import OBJECT_CELL, DerivedCache, approx_bytes, freeze
+from unionplan.ui.derived_cache import OBJECT_CELL, DerivedCache, approx_bytes, freeze
 
 
 def snapshot(location: str = "union.xlsx", loaded_at: float = 1.0) -> WorkbookData:
