@@ -304,6 +304,9 @@ AUDIT_ACTION = Enum(
         "append": L("新增", "新增", "Added", "add", "create"),
         "update": L("修改", "修改", "Changed", "edit"),
         "delete": L("删除", "刪除", "Deleted", "remove"),
+        # A save that lost a race with another save of the same record: nothing of it was
+        # written; the row keeps what it tried to change, so both attempts are on record.
+        "conflict": L("冲突未保存", "衝突未儲存", "Conflict, not saved", "conflict"),
     },
 )
 
