@@ -705,6 +705,10 @@ class Workbook:
         lang: str,
         now: dt.datetime,
     ) -> list[dict[str, Any]]:
+        if not new_recs:
+            unchanged = self._unchanged(data, updates)
+            if unchanged is not None:
+                return unchanged  # no write: nothing to claim, check or record
         layouts = {k: self._layout(k) for k in [*keys, "audit_log"]}
         rows: list[RowUpdate] = []
         for u in updates:
@@ -779,6 +783,29 @@ class Workbook:
 
         self.store.write_rows(rows, plan, reserve=reserve)
         return [rec for _, rec in new_recs] + updated
+
+    @staticmethod
+    def _unchanged(
+        data: WorkbookData, updates: Sequence[RecordUpdate]
+    ) -> list[dict[str, Any]] | None:
+        """The records as loaded, when no update changes anything in them; else None."""
+        out = []
+        for u in updates:
+            df = data.tables[u.key].df
+            hit = df[df["id"] == u.record_id] if not df.empty else df
+            if hit.empty:
+                return None
+            current = {k: py(v) for k, v in hit.iloc[0].items()}
+            if int(current.get("version") or 0) != int(u.expected_version):
+                return None
+            table = TABLES[u.key]
+            if any(
+                k in table.keys and k not in ("id", "version") and not same(current.get(k), v)
+                for k, v in u.changes.items()
+            ):
+                return None
+            out.append(current)
+        return out
 
     def _fresh_layout(
         self, key: str, found: FoundRow | None, cached: TableData, year: int
