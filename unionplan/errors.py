@@ -94,6 +94,12 @@ class WorkbookOpenElsewhereError(UnionplanError):
     key = "errors.open_elsewhere"
 
 
+class StoreChangedError(BackendUnavailableError):
+    """The workbook changed on disk while a save was being prepared (a person saved it in
+    Excel meanwhile). Nothing was written; the workbook layer runs the save again on the
+    new content, so the person's save is never overwritten."""
+
+
 class QuotaExceededError(BackendUnavailableError):
     """Google's per-minute quota is exhausted even after backing off."""
 

@@ -24,7 +24,7 @@ from unionplan.data import parse, privacy, schema
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, FoundRow, Grid, Planned, RowUpdate, Store
 from unionplan.data.values import is_blank, is_missing, py, same
-from unionplan.errors import ConflictError, NotFoundError, UnionplanError
+from unionplan.errors import ConflictError, NotFoundError, StoreChangedError, UnionplanError
 
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
@@ -461,6 +461,7 @@ def _audit_value(col: Column | None, value: Any) -> Any:
 
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
 _STAMPS = ("version", "updated_at", "updated_by")  # what every update writes besides the change
+_SAVE_TRIES = 3  # a save the file changed under is run again this many times at most
 _CACHE: dict[str, tuple[float, object, WorkbookData]] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -637,10 +638,27 @@ class Workbook:
         """
         if not appends and not updates:
             return []
-        data = self.load()
-        lang = data.language
         now = dt.datetime.now().replace(microsecond=0)
         new_recs = [(key, self._new_record(key, values, user, now)) for key, values in appends]
+        for attempt in range(_SAVE_TRIES):
+            try:
+                return self._write_once(new_recs, updates, user, now)
+            except StoreChangedError:
+                # A person saved the file between our read and our save: nothing of ours
+                # was written; do it again on what they saved.
+                if attempt == _SAVE_TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _write_once(
+        self,
+        new_recs: list[tuple[str, dict[str, Any]]],
+        updates: Sequence[RecordUpdate],
+        user: str,
+        now: dt.datetime,
+    ) -> list[dict[str, Any]]:
+        data = self.load()
+        lang = data.language
         keys = list(dict.fromkeys([k for k, _ in new_recs] + [u.key for u in updates]))
         try:
             if not updates:

@@ -208,6 +208,15 @@ class Store(ABC):
         """
         return None
 
+    def office_lock(self) -> Any:
+        """The lock file of an office program that has the workbook open, or None (local
+        files only); while there is one, writes raise WorkbookOpenElsewhereError."""
+        return None
+
+    def ignore_office_lock(self, lock: Any) -> None:
+        """Write despite this lock file, as it is now, in this process (a stale lock)."""
+        raise ValueError("this store has no lock files")
+
     def service_account_email(self) -> str | None:
         """The account a Google Sheet must be shared with; None for local files."""
         return None

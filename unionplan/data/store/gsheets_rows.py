@@ -59,6 +59,7 @@ class RowWriter:
         self.value = f"{secrets.token_hex(8)}@{int(time.time())}"  # every metadata of this write
         self.claims = [claim_id(r.title, r.record_id, r.version) for r in rows]
         self.slots: dict[str, list[int]] = {}
+        self.made = False  # True once the claim batch landed: then there is metadata to drop
 
     # -- requests
 
@@ -165,6 +166,19 @@ class RowWriter:
                     self._meta(mid, self.ids[title], end + 1 + k)
                     for k, mid in enumerate(self.slots[title])
                 )
+                # A space in each slot: data to Sheets, so another save's appendCells goes
+                # after the slot instead of into it; blank to the app's reader.
+                space = {"values": [{"userEnteredValue": {"stringValue": " "}}]}
+                start = {"sheetId": self.ids[title], "rowIndex": end, "columnIndex": 0}
+                reqs.append(
+                    {
+                        "updateCells": {
+                            "start": start,
+                            "rows": [space] * n,
+                            "fields": "userEnteredValue",
+                        }
+                    }
+                )
             mine = [c for c, p in zip(self.claims, positions, strict=True) if p is not None]
 
             def landed(probe: list[int] = mine) -> bool:
@@ -174,6 +188,7 @@ class RowWriter:
 
             try:
                 self._batch(reqs, "claiming rows to save", landed=landed)
+                self.made = True
                 for title, n in reserve.items():
                     self.s._ends[title] = max(self.s._ends.get(title, 1), 1) + max(n, 0)
                 return None
@@ -423,6 +438,8 @@ class RowWriter:
 
     def _cleanup(self) -> None:
         """Step 4: delete every metadata of this write; failing here fails nothing."""
+        if not self.made:
+            return
         lookup = {"developerMetadataLookup": {"metadataKey": KEY, "metadataValue": self.value}}
         try:
             self._batch([{"deleteDeveloperMetadata": {"dataFilter": lookup}}], "tidying up")

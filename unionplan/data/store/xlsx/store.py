@@ -21,7 +21,12 @@ from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.data.store.xlsx.book import Book, Stamp
 from unionplan.data.store.xlsx.errors import CorruptError
 from unionplan.data.store.xlsx.values import MAX_COL, MAX_ROW, CellEdit, canon, copy_grid
-from unionplan.errors import BackendUnavailableError, ConfigError
+from unionplan.errors import (
+    BackendUnavailableError,
+    ConfigError,
+    StoreChangedError,
+    WorkbookOpenElsewhereError,
+)
 
 LOCK_TIMEOUT_S = 15.0
 _BAD_TITLE_CHARS = set("[]:*?/\\")
@@ -51,6 +56,7 @@ class XlsxStore(Store):
         self._book = Book(self._path)
         self._book_known = False  # False until the file (or its absence) was looked at
         self._depth = 0
+        self._ignored_locks: dict[Path, tuple[int, int]] = {}  # lock file -> (mtime, size)
 
     @property
     def location(self) -> str:
@@ -129,6 +135,47 @@ class XlsxStore(Store):
             if edits:
                 book.set_cells(book.resolve(title), edits)
 
+    # -- office lock files
+
+    def lock_files(self) -> list[Path]:
+        """The lock files Excel/WPS (``~$name.xlsx``) and LibreOffice (``.~lock.name#``)
+        keep beside a workbook they have open. Excel shortens a long name by its first two
+        characters (``~$ame.xlsx``), so both spellings are looked for."""
+        name = self._path.name
+        return [
+            self._path.with_name(n)
+            for n in dict.fromkeys(("~$" + name, "~$" + name[2:], f".~lock.{name}#"))
+        ]
+
+    def office_lock(self) -> Path | None:
+        """The office program's lock file present beside the workbook, unless ignored."""
+        for lock in self.lock_files():
+            try:
+                st = os.stat(lock)
+            except OSError:
+                continue
+            if self._ignored_locks.get(lock) != (st.st_mtime_ns, st.st_size):
+                return lock
+        return None
+
+    def ignore_office_lock(self, lock: Path | str) -> None:
+        """Write despite this lock file, as it is now, in this process (an admin's call for a
+        lock left by a crash). The file is not deleted; a new lock file is honoured again."""
+        path = Path(lock)
+        if path not in self.lock_files():
+            raise ValueError(f"{path} is not a lock file of {self._path}")
+        st = os.stat(path)
+        self._ignored_locks[path] = (st.st_mtime_ns, st.st_size)
+
+    def _refuse_if_open_elsewhere(self) -> None:
+        lock = self.office_lock()
+        if lock is not None:
+            raise WorkbookOpenElsewhereError(
+                f"{self._path} is open in an office program ({lock.name})",
+                lock=str(lock),
+                lock_name=lock.name,
+            )
+
     # -- transactions
 
     @contextmanager
@@ -142,6 +189,9 @@ class XlsxStore(Store):
         with self._mutex:
             outermost = self._depth == 0
             if outermost:
+                # Every write runs in a transaction: none while an office program has the
+                # workbook open (its next save would overwrite what the app wrote).
+                self._refuse_if_open_elsewhere()
                 self._acquire_file_lock()
                 try:
                     with _translate(self._path):
@@ -222,9 +272,24 @@ class XlsxStore(Store):
 
     def _save(self) -> None:
         book = self._book
+        self._check_unchanged(book.stamp)
         data, by_parts = book.build()
         stamp = self._write_atomically(data)
         self._book = book.after_save(data, by_parts, stamp)
+
+    def _check_unchanged(self, stamp: Stamp | None) -> None:
+        """Refuse to save over a file someone saved since it was read (Excel does not take
+        the app's lock): the workbook layer runs the save again on the new content."""
+        try:
+            st = os.stat(self._path)
+        except FileNotFoundError:
+            now = None
+        except OSError as e:
+            raise BackendUnavailableError(f"{self._path}: cannot check the workbook: {e}") from e
+        else:
+            now = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if now != stamp and not (now is None and stamp is None):
+            raise StoreChangedError(f"{self._path} changed on disk while saving")
 
     def _write_atomically(self, data: bytes) -> Stamp:
         """Write a temp file beside the workbook, fsync, then os.replace it over the workbook:
