@@ -293,21 +293,26 @@ class MetadataRequests:
         r1, r2 = int(g.get("startRowIndex", 0)), int(g.get("endRowIndex", sheet.rows))
         specs = args.get("sortSpecs") or []
 
-        def key(r: int) -> tuple:
-            out = []
-            for spec in specs:
-                cell = sheet.cells.get((r, int(spec.get("dimensionIndex", 0))))
-                v = "" if cell is None else cell.value
-                text = (isinstance(v, str), v if not isinstance(v, str) else v.casefold())
-                out.append(text)
-            return tuple(out)
+        def value(r: int, col: int) -> Any:
+            cell = sheet.cells.get((r, col))
+            return None if cell is None or cell.value == "" else cell.value
 
-        rows = list(range(r1, min(r2, sheet.rows)))
-        order = rows
-        for spec in reversed(specs):  # stable sorts, last key first
+        order = list(range(r1, min(r2, sheet.rows)))
+        for spec in reversed(specs):  # stable sorts, the last key first
+            col = int(spec.get("dimensionIndex", 0))
             desc = spec.get("sortOrder") == "DESCENDING"
-            i = specs.index(spec)
-            order = sorted(order, key=lambda r, i=i: key(r)[i], reverse=desc)
+            filled = [r for r in order if value(r, col) is not None]
+            blank = [r for r in order if value(r, col) is None]  # blanks go last, either way
+            filled.sort(
+                key=lambda r, col=col: (
+                    isinstance(value(r, col), str),
+                    str(value(r, col)).casefold()
+                    if isinstance(value(r, col), str)
+                    else value(r, col),
+                ),
+                reverse=desc,
+            )
+            order = filled + blank
         permute_rows(sheet, order, r1)
         return {}
 
