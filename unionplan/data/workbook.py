@@ -505,6 +505,14 @@ class Workbook:
             _CACHE[loc] = (time.monotonic(), token, data)
         return data
 
+    def office_lock(self) -> Any:
+        """The lock file of Excel/WPS/LibreOffice having the local workbook open, or None."""
+        return self.store.office_lock()
+
+    def ignore_office_lock(self, lock: Any) -> None:
+        """Save despite this lock file (left by a crash), in this process; an admin's call."""
+        self.store.ignore_office_lock(lock)
+
     def invalidate(self) -> None:
         with _CACHE_LOCK:
             _CACHE.pop(self.store.location, None)
