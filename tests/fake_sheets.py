@@ -1132,6 +1132,11 @@ class FakeSheets:
             self._quota_used[(minute, entry.write)] = used + 1
             return None
 
+    def quota_usage(self) -> dict[tuple[int, bool], int]:
+        """Requests let through per (minute of the quota clock, is a write)."""
+        with self.lock:
+            return dict(self._quota_used)
+
     # a person editing the sheet (no HTTP; the same model operations as the API requests)
 
     def insert_row(self, key: str, title: str, before: int, values: list[Any]) -> None:

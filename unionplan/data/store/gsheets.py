@@ -31,6 +31,7 @@ from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.data.store.base import Cell, Grid, Plan, RowUpdate, Store
+from unionplan.data.store.gsheets_pace import QUOTA_ENV, Pacer, process_pacer
 from unionplan.data.values import is_blank
 from unionplan.errors import (
     BackendUnavailableError,
@@ -222,6 +223,7 @@ class GSheetsStore(Store):
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
         rng: Callable[[], float] = random.random,
+        pacer: Pacer | bool | None = True,
     ) -> None:
         """Open ``spreadsheet`` (a key or URL).
 
@@ -229,6 +231,10 @@ class GSheetsStore(Store):
         which may also carry ``spreadsheet``) or a key-file path. With ``session`` or
         ``emulator_host`` the requests go out unauthenticated through that session and the
         credentials only name the account for error messages.
+
+        ``pacer`` paces requests under the quota: True means the process-wide one when
+        talking to Google (or to an emulator only if ``UNIONPLAN_SHEETS_QUOTA`` is set),
+        a `Pacer` that one, None or False none.
         """
         super().__init__()
         info = _load_service_account(credentials) if credentials is not None else None
@@ -252,6 +258,10 @@ class GSheetsStore(Store):
         self._backoff_cap = backoff_cap
         self._rng = rng
 
+        if pacer is True:
+            talks_to_google = session is None and not emulator_host
+            pacer = process_pacer() if talks_to_google or os.environ.get(QUOTA_ENV) else None
+        self.pacer: Pacer | None = pacer or None
         if session is None and emulator_host:
             session = EmulatorSession(emulator_host)
         if session is None:
@@ -642,7 +652,10 @@ class GSheetsStore(Store):
 
     def _count(self, method: str, url: str) -> None:
         kind = _request_kind(method, url)
-        self.stats.count(kind, write=method.upper() != "GET" and kind not in READ_KINDS)
+        write = method.upper() != "GET" and kind not in READ_KINDS
+        if self.pacer is not None:
+            self.pacer.acquire(write=write)  # the quota is shared by every session
+        self.stats.count(kind, write=write)
 
     def _classify(self, exc: BaseException, what: str) -> _Failure:
         """Map a gspread/requests/google-auth exception to a retry decision and our error."""
