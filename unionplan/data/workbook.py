@@ -462,7 +462,10 @@ def _audit_value(col: Column | None, value: Any) -> Any:
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
 _STAMPS = ("version", "updated_at", "updated_by")  # what every update writes besides the change
 _SAVE_TRIES = 3  # a save the file changed under is run again this many times at most
-_CACHE: dict[str, tuple[float, object, WorkbookData]] = {}
+# location -> (when its read began, change token, data, generation at that moment)
+_CACHE: dict[str, tuple[float, object, WorkbookData, int]] = {}
+_GENERATION: dict[str, int] = {}  # location -> bumped by every write and fresh load
+_FLIGHTS: dict[str, threading.Lock] = {}  # location -> held while its read is in flight
 _CACHE_LOCK = threading.Lock()
 
 
@@ -491,18 +494,48 @@ class Workbook:
     # -------------------------------------------------------------- reading
 
     def load(self, *, fresh: bool = False) -> WorkbookData:
+        """The workbook as it is, from the shared cache when that is still good.
+
+        One read per location at a time (single flight): sessions that miss the cache
+        together, as they do after a write, wait for the one read in flight and share it,
+        instead of each reading the spreadsheet. A read that began before the latest write
+        (or `fresh` request) is never taken for one after it.
+        """
         loc = self.store.location
-        token = self.store.change_token()
-        if not fresh:
-            with _CACHE_LOCK:
-                hit = _CACHE.get(loc)
-            if hit and time.monotonic() - hit[0] < self.ttl and hit[1] == token:
-                return hit[2]
+        with _CACHE_LOCK:
+            if fresh:
+                _GENERATION[loc] = _GENERATION.get(loc, 0) + 1
+            wanted = _GENERATION.get(loc, 0)
+            flight = _FLIGHTS.setdefault(loc, threading.Lock())
         # The token read *before* the data: a write landing in between then leaves a
         # stale token, so the next load re-reads instead of trusting stale data.
-        data = parse_workbook(self.store.read_all(), location=loc, kind=self.store.kind)
+        token = self.store.change_token()
+        hit = self._cached(loc, token, wanted)
+        if hit is not None:
+            return hit
+        with flight:
+            hit = self._cached(loc, token, wanted)  # the read we waited for
+            if hit is not None:
+                return hit
+            with _CACHE_LOCK:
+                generation = _GENERATION.get(loc, 0)
+            started = time.monotonic()
+            data = parse_workbook(self.store.read_all(), location=loc, kind=self.store.kind)
+            with _CACHE_LOCK:
+                _CACHE[loc] = (started, token, data, generation)
+            return data
+
+    def _cached(self, loc: str, token: object, wanted: int) -> WorkbookData | None:
         with _CACHE_LOCK:
-            _CACHE[loc] = (time.monotonic(), token, data)
+            hit = _CACHE.get(loc)
+            current = _GENERATION.get(loc, 0)
+        if hit is None:
+            return None
+        started, cached_token, data, generation = hit
+        if generation < max(wanted, current) or cached_token != token:
+            return None
+        if time.monotonic() - started >= self.ttl:
+            return None
         return data
 
     def office_lock(self) -> Any:
@@ -514,8 +547,12 @@ class Workbook:
         self.store.ignore_office_lock(lock)
 
     def invalidate(self) -> None:
+        """Drop the cached load (after a write): the next load, shared by every session
+        that asks meanwhile, reads again."""
+        loc = self.store.location
         with _CACHE_LOCK:
-            _CACHE.pop(self.store.location, None)
+            _GENERATION[loc] = _GENERATION.get(loc, 0) + 1
+            _CACHE.pop(loc, None)
 
     def ensure_tabs(self, lang: str | None = None) -> list[str]:
         """Create every missing tab with its header row; returns the titles created."""

@@ -9,7 +9,8 @@ conflict view, shared by every editable table, in ``unionplan.ui.forms``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -160,7 +161,8 @@ def write(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs
     show the other person's version beside the user's.
     """
     try:
-        result = fn(*args, **kwargs)
+        with queue_notice():
+            result = fn(*args, **kwargs)
     except ConflictError:
         raise
     except UnionplanError as exc:
@@ -263,12 +265,52 @@ def sidebar() -> None:
 
 
 def page_header(title_key: str, caption: str | None = None) -> None:
-    """The page title from the catalogue, an optional caption, and any pending flash."""
+    """The page title from the catalogue, an optional caption, how old the data is, and
+    any pending flash."""
     leave_pages_folder_mode()
     st.title(t(title_key))
     if caption:
         st.caption(caption)
+    freshness()
     show_flash()
+
+
+def freshness() -> None:
+    """Quietly, on every page: "数据读取于 10:42" and a button to read the workbook again.
+
+    An edit saved in Excel shows on the next rerun anyway (the file's change token); one
+    in the Google Sheet within the cache's TTL, or at once with this button. A load that
+    fails says nothing here: the page shows the error.
+    """
+    try:
+        d = data()
+    except UnionplanError:
+        return
+    when = dt.datetime.fromtimestamp(d.loaded_at).strftime("%H:%M")
+    text, button = st.columns([0.9, 0.1], vertical_alignment="center")
+    text.caption(t("common.loaded_at", time=when))
+    if button.button(
+        ":material/refresh:", key="freshness_refresh", help=t("common.refresh"), type="tertiary"
+    ):
+        clear_cache()
+        st.rerun()
+
+
+@contextmanager
+def queue_notice() -> Iterator[None]:
+    """While a save waits its turn under Google's quota, say so: "排队中：前面还有 3 个请求"."""
+    from unionplan.data.store.gsheets_pace import observe
+
+    slot = st.empty()
+
+    def tell(ahead: int, wait_s: float) -> None:
+        slot.info(t("common.queued", n=max(ahead, 1)), icon=":material/hourglass_top:")
+
+    try:
+        with observe(tell):
+            yield
+    finally:
+        slot.empty()
 
 
 def demo_banner() -> None:

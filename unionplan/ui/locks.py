@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from unionplan import ui
+from unionplan.errors import UnionplanError
 
 
 def office_lock_notice(*, key: str = "ignore_office_lock") -> None:
@@ -18,7 +19,10 @@ def office_lock_notice(*, key: str = "ignore_office_lock") -> None:
 
     Only the data page calls it, and the data page is for admins (sign-in gates it).
     """
-    wb = ui.workbook()
+    try:
+        wb = ui.workbook()
+    except UnionplanError:
+        return  # no workbook to open: the page already says why
     lock = wb.office_lock()
     if lock is None:
         return
