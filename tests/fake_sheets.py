@@ -920,6 +920,7 @@ class LoggedRequest:
     fault: Fault | None = None
     applied: bool = False
     over_quota: bool = False
+    sent_bytes: int = 0  # the answer's body
 
     @property
     def write(self) -> bool:
@@ -1322,6 +1323,7 @@ class _Handler(BaseHTTPRequestHandler):
             data = payload.encode("utf-8")
         else:
             data = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+        entry.sent_bytes = len(data)
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
