@@ -281,3 +281,67 @@ def test_local_update_with_a_second_writer_at_every_step(
         t.join(timeout=60)
     after = _file_records(path)
     _check(event, after, a_error, other, _audit(a, TARGET))
+
+
+# -- claims left behind and lost answers --------------------------------------------------
+
+
+def _claim_left_behind(fake: FakeSheets, key: str, age_s: float) -> None:
+    """A claim on the target's row as a save that died after step 1 would leave it."""
+    import time
+
+    from unionplan.data.store.gsheets_rows import KEY, claim_id
+
+    sheet_id = fake.tab(key, TAB).sheet_id
+    rng = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 4, "endIndex": 5}
+    meta = {
+        "metadataId": claim_id(TAB, TARGET, 2),
+        "metadataKey": KEY,
+        "metadataValue": f"deadbeef@{int(time.time() - age_s)}",
+        "location": {"dimensionRange": rng},
+        "visibility": "DOCUMENT",
+    }
+    with fake.lock:
+        fake.spreadsheets[key].batch_update(
+            {"requests": [{"createDeveloperMetadata": {"developerMetadata": meta}}]}
+        )
+
+
+def test_a_claim_left_by_a_dead_save_is_broken_after_a_while(fake: FakeSheets) -> None:
+    from unionplan.data.store.gsheets_rows import CLAIM_STALE_S
+
+    key = fake.create_spreadsheet(tabs={TAB: GRID})
+    a = Workbook(_gstore(fake, key))
+    a.ensure_tabs()
+    a.load(fresh=True)
+    _claim_left_behind(fake, key, CLAIM_STALE_S + 60)
+    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+    assert _records(fake.values(key, TAB))[TARGET] == ["活动4", "A的", "2"]
+    assert fake.metadata_count(key) == 1  # only the spreadsheet-level "broken" marker
+
+
+def test_a_fresh_claim_of_another_save_is_a_conflict(fake: FakeSheets) -> None:
+    key = fake.create_spreadsheet(tabs={TAB: GRID})
+    a = Workbook(_gstore(fake, key))
+    a.ensure_tabs()
+    a.load(fresh=True)
+    _claim_left_behind(fake, key, 5)  # another session is saving this record right now
+    with pytest.raises(ConflictError):
+        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+    assert _records(fake.values(key, TAB))[TARGET] == ["活动4", "", "1"]
+    assert _audit(a, TARGET) == ["conflict"]
+
+
+def test_a_lost_answer_to_the_claim_is_not_a_conflict_with_itself(fake: FakeSheets) -> None:
+    from tests.fake_sheets import Fault
+
+    key = fake.create_spreadsheet(tabs={TAB: GRID})
+    a = Workbook(_gstore(fake, key))
+    a.ensure_tabs()
+    a.load(fresh=True)
+    fake.fail("spreadsheets.batchUpdate", Fault.dropped())  # applied, then no answer
+    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+    after = _records(fake.values(key, TAB))
+    assert after[TARGET] == ["活动4", "A的", "2"]
+    assert _audit(a, TARGET) == ["update"]
+    assert fake.metadata_count(key) == 0
