@@ -345,3 +345,28 @@ def test_a_lost_answer_to_the_claim_is_not_a_conflict_with_itself(fake: FakeShee
     assert after[TARGET] == ["活动4", "A的", "2"]
     assert _audit(a, TARGET) == ["update"]
     assert fake.metadata_count(key) == 0
+
+
+@pytest.mark.parametrize("event", ["app_save", "insert_above"])
+def test_google_delete_follows_the_same_rules(fake: FakeSheets, event: str) -> None:
+    key = fake.create_spreadsheet(tabs={TAB: GRID})
+    a, b = Workbook(_gstore(fake, key)), Workbook(_gstore(fake, key))
+    a.ensure_tabs()
+    a.load(fresh=True)
+
+    def person(_: str) -> None:
+        fake.insert_row(key, TAB, ABOVE, ["A-X", "手工插入", "", "1"])
+
+    other = Other(event, b, person)
+    fake.hook(other, at=1, when="after")  # A holds the claim
+    a.delete("activities", TARGET, expected_version=1, user="a")
+    data = a.load(fresh=True)
+    assert TARGET not in set(data.df("activities")["id"])  # marked deleted, hidden
+    rows = fake.values(key, TAB)
+    (target,) = [r for r in rows if r and r[0] == TARGET]
+    assert target[:4] == ["A-4", "活动4", "", "2"]  # its own row, nothing else of it changed
+    others = {k: v for k, v in _records(rows).items() if k != TARGET}
+    assert others == _expected_others("insert_above" if event != "app_save" else "none")
+    if event == "app_save":
+        assert isinstance(other.error, ConflictError)
+        assert _audit(a, TARGET) == ["conflict", "delete"]
