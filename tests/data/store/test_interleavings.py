@@ -265,11 +265,11 @@ def test_local_update_with_a_second_writer_at_every_step(
     else:
         real_check = store._check_unchanged
 
-        def check(stamp: Any) -> None:
+        def check(book: Any) -> None:
             if not fired["n"]:
                 fired["n"] += 1
                 act()
-            real_check(stamp)
+            real_check(book)
 
         monkeypatch.setattr(store, "_check_unchanged", check)
     a_error: Exception | None = None

@@ -280,23 +280,34 @@ class XlsxStore(Store):
 
     def _save(self) -> None:
         book = self._book
-        self._check_unchanged(book.stamp)
+        self._check_unchanged(book)
         data, by_parts = book.build()
         stamp = self._write_atomically(data)
         self._book = book.after_save(data, by_parts, stamp)
 
-    def _check_unchanged(self, stamp: Stamp | None) -> None:
+    def _check_unchanged(self, book: Book) -> None:
         """Refuse to save over a file someone saved since it was read (Excel does not take
-        the app's lock): the workbook layer runs the save again on the new content."""
+        the app's lock): the workbook layer runs the save again on the new content.
+
+        The same test as `_refresh`: inode, size and mtime, and the file's last bytes (the
+        zip's directory, with every part's CRC), which tell apart two saves of the same
+        size within one coarse mtime step.
+        """
         try:
-            st = os.stat(self._path)
+            f = open(self._path, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
-            now = None
+            if book.stamp is None:
+                return
+            raise StoreChangedError(f"{self._path} was removed while saving") from None
         except OSError as e:
             raise BackendUnavailableError(f"{self._path}: cannot check the workbook: {e}") from e
-        else:
-            now = (st.st_ino, st.st_size, st.st_mtime_ns)
-        if now != stamp and not (now is None and stamp is None):
+        with f:
+            st = os.fstat(f.fileno())
+            same = book.stamp == (st.st_ino, st.st_size, st.st_mtime_ns)
+            if same and book.tail and len(book.tail) <= st.st_size:
+                f.seek(st.st_size - len(book.tail))
+                same = f.read(len(book.tail)) == book.tail
+        if not same:
             raise StoreChangedError(f"{self._path} changed on disk while saving")
 
     def _write_atomically(self, data: bytes) -> Stamp:
