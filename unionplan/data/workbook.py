@@ -570,12 +570,9 @@ class Workbook:
 
     # -------------------------------------------------------------- writing
 
-    def _layout(self, key: str, grid: Grid | None = None) -> TableData:
-        """Where a table's columns are; from a fresh grid when given, else the cache."""
-        if grid is not None:
-            cached = self.load()
-            td, _ = read_table(TABLES[key], cached.tables[key].title, grid, cached.plan_year)
-            return td
+    def _layout(self, key: str) -> TableData:
+        """Where a table's columns are, as last loaded (a write then finds its rows by id
+        and, for updates, reads the header again: `_fresh_layout`)."""
         td = self.load().tables[key]
         if td.title is None or not td.colmap:
             self.ensure_tabs()
