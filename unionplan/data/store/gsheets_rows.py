@@ -184,7 +184,7 @@ class RowWriter:
             def landed(probe: list[int] = mine) -> bool:
                 # A lost answer: the batch is atomic, so one claim of ours means all of it.
                 if not probe:
-                    return False  # nothing to recognise it by: sending it again is harmless
+                    return False  # every record is gone: the save ends as not found anyway
                 got = self._search(probe[:1])
                 return bool(got) and got[probe[0]].get("metadataValue") == self.value
 
