@@ -126,6 +126,9 @@ class RowWriter:
         positions = [r.row_hint for r in self.rows]
         if any(p < 1 for p in positions):
             positions = self._locate(self._id_columns())
+        if all(p is None for p in positions):
+            plan([None] * len(self.rows))  # every record is gone: the plan says not found
+            raise BackendUnavailableError("no record of this save was found")
         try:
             busy = self._claim(positions, reserve)
             if busy is not None:
@@ -184,7 +187,7 @@ class RowWriter:
             def landed(probe: list[int] = mine) -> bool:
                 # A lost answer: the batch is atomic, so one claim of ours means all of it.
                 if not probe:
-                    return False  # every record is gone: the save ends as not found anyway
+                    return False  # not reached: run() stops first when every record is gone
                 got = self._search(probe[:1])
                 return bool(got) and got[probe[0]].get("metadataValue") == self.value
 
