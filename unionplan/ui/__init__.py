@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from unionplan import i18n
+from unionplan import files, i18n
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
@@ -80,7 +80,7 @@ def _first_run(loc: Location) -> None:
     path = Path(loc.target)
     if loc.kind != "xlsx" or loc.source != "default" or path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    files.private_dir(path.parent)
     demo.create_demo(path, year=dt.date.today().year)
 
 
