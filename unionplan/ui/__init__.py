@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from unionplan import files, i18n
+from unionplan.data import limits
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
@@ -244,7 +245,7 @@ def name_field() -> None:
         key=_USER_WIDGET,
         placeholder=t("common.your_name_placeholder"),
         help=t("common.your_name_help"),
-        max_chars=40,
+        max_chars=limits.INPUT_CHARS["person"],
         on_change=_copy_widget,
         args=(_USER_WIDGET, USER_KEY),
     )

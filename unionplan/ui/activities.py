@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from unionplan import i18n
+from unionplan.data import limits
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE, Enum
 from unionplan.data.workbook import WorkbookData
@@ -96,6 +97,7 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
             t("activities.filter_text"),
             placeholder=t("activities.filter_text_placeholder"),
             key=f"{key}_text",
+            max_chars=limits.INPUT_CHARS["search"],
         )
         # On the activities page the four list filters fold away (a phone would otherwise
         # scroll past eight boxes); open while one is in use. Expanders cannot nest, so
@@ -322,9 +324,13 @@ def activity_panel(
                 _label("actual_participants"),
                 value=values["actual_participants"],
                 key=f"{key}_done_people",
+                max_chars=limits.max_chars(ACTIVITIES, "actual_participants"),
             )
             cost = c2.text_input(
-                _label("actual_cost"), value=values["actual_cost"], key=f"{key}_done_cost"
+                _label("actual_cost"),
+                value=values["actual_cost"],
+                key=f"{key}_done_cost",
+                max_chars=limits.max_chars(ACTIVITIES, "actual_cost"),
             )
             if st.form_submit_button(t("activities.action_done"), type="primary"):
                 try:

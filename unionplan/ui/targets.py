@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from unionplan import i18n
+from unionplan.data import limits
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import PERIOD_CODES, period_bounds
 from unionplan.data.schema import (
@@ -369,8 +370,12 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
             values["value"] = st.number_input(
                 t("targets.progress_value"), value=None, step=1, key=k("value")
             )
-        values["note"] = st.text_input(t("targets.progress_note"), key=k("note"))
-        values["evidence"] = st.text_input(t("targets.progress_evidence"), key=k("evidence"))
+        for name in ("note", "evidence"):
+            values[name] = st.text_input(
+                t(f"targets.progress_{name}"),
+                key=k(name),
+                max_chars=limits.max_chars(PROGRESS, name),
+            )
         submitted = st.form_submit_button(
             t("targets.progress_submit"), type="primary", key="tp_submit"
         )
