@@ -21,10 +21,13 @@ from unionplan.data import limits
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
+from unionplan.markup import md_text
 from unionplan.ops import demo
 from unionplan.ops.config import Location, open_store, resolve_location
 
 T = TypeVar("T")
+
+__all__ = ["md_text"]  # workbook text into Markdown: `t("…", title=md_text(title))`
 
 LANG_KEY = "lang"
 USER_KEY = "user_name"
@@ -136,9 +139,13 @@ def user() -> str:
 
 
 def show_error(exc: UnionplanError) -> None:
-    """An expected error, in the user's language, with what to do next; no traceback."""
+    """An expected error, in the user's language, with what to do next; no traceback.
+
+    Its parameters (an id, a tab's title, a path) may come from the workbook or the
+    server: shown as text, never as Markdown."""
     params = dict(exc.params)
     params.setdefault("detail", exc.detail)
+    params = {k: md_text(v) if isinstance(v, str) else v for k, v in params.items()}
     st.error(t(exc.key, **params), icon=":material/error:")
 
 
@@ -260,7 +267,7 @@ def sidebar() -> None:
     except UnionplanError:
         return  # the page itself shows the configuration error
     where = Path(loc.target).name if loc.kind == "xlsx" else "Google Sheets"
-    st.sidebar.caption(t("common.workbook_caption", location=where))
+    st.sidebar.caption(t("common.workbook_caption", location=md_text(where)))
 
 
 def page_header(title_key: str, caption: str | None = None) -> None:

@@ -21,7 +21,7 @@ from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
-from unionplan.ui import data, lang, show_error, t, user, workbook, write
+from unionplan.ui import data, lang, md_text, show_error, t, user, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 TABLE = "activities"
@@ -255,7 +255,7 @@ def activity_form(
         to_widgets=_to_widgets,
         validate=lambda raw: activities.validate(raw, year),
         submit_label=t("activities.add_button" if record is None else "activities.save_button"),
-        added=lambda values: t("activities.added", title=values["title"]),
+        added=lambda values: t("activities.added", title=md_text(values["title"])),
         saved=lambda values: t("activities.saved"),
         show=_value_text(d),
         on_saved=on_saved,
@@ -303,7 +303,7 @@ def activity_panel(
     copy to next year), one choice at a time so it fits a phone screen."""
     d = data()
     lg = lang()
-    title = str(record.get("title") or record["id"])
+    title = md_text(record.get("title") or record["id"])  # into Markdown messages only
     recurring = record.get("recurrence") in recurrence.STEP
     actions = [a for a in _ACTIONS if a != "occurrence" or recurring]
     action = st.segmented_control(

@@ -33,7 +33,7 @@ from unionplan.data import limits
 from unionplan.data.schema import Table
 from unionplan.data.values import changes, is_blank, same
 from unionplan.errors import ConflictError, ValidationError
-from unionplan.ui import clear_cache, lang, t, user, workbook, write
+from unionplan.ui import clear_cache, lang, md_text, t, user, workbook, write
 
 Record = Mapping[str, Any]
 
@@ -63,8 +63,9 @@ class RecordForm:
     to_widgets: Callable[[Record | None], dict[str, Any]]  # a record (None: new) as input
     validate: Callable[[dict[str, Any]], dict[str, Any]]  # raises ValidationError
     submit_label: str
-    added: Callable[[dict[str, Any]], str]  # success message after an append
-    saved: Callable[[dict[str, Any]], str]  # success message after an update
+    # Success messages (Markdown): workbook text in them goes through `md_text`.
+    added: Callable[[dict[str, Any]], str]  # after an append
+    saved: Callable[[dict[str, Any]], str]  # after an update
     show: Callable[[str, Any, Record], str] = lambda f, v, rec: str(v)  # conflict view text
     # Values a blank cell reads as (a blank period is "year"): not an edit to write.
     defaults: Mapping[str, Any] = field(default_factory=dict)
@@ -304,7 +305,7 @@ def _conflict_view(form: RecordForm, state: _State) -> None:
             t("errors.conflict", expected=opened.get("version"), found=current.get("version")),
             icon=":material/warning:",
         )
-        st.caption(t("forms.conflict_by", who=current.get("updated_by") or "—"))
+        st.caption(t("forms.conflict_by", who=md_text(current.get("updated_by") or "—")))
         rows = [
             {
                 t("forms.conflict_field"): form.label(name),
