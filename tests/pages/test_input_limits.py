@@ -12,24 +12,20 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests import ROOT
+from tests.pages.apptest import PointApp, open_page
 from unionplan import i18n
 from unionplan.data import limits
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
-from unionplan.ops.config import ENV_WORKBOOK
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-TIMEOUT = 120
 YEAR = dt.date.today().year
 TEXT_WIDGETS = {"text_input", "text_area", "chat_input"}
 
@@ -58,13 +54,11 @@ def test_every_text_input_in_the_code_has_max_chars() -> None:
 
 
 @pytest.fixture
-def workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workbook(tmp_path: Path, point_app_at: PointApp) -> Path:
     path = tmp_path / "union.xlsx"
     Workbook(XlsxStore(str(path))).ensure_tabs("zh-Hans")
-    monkeypatch.setenv(ENV_WORKBOOK, str(path))
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
+    point_app_at(path)
+    return path
 
 
 def _add(path: Path, **values: object) -> str:
@@ -83,11 +77,7 @@ def _set_cell_in_the_sheet(path: Path, rid: str, key: str, text: str) -> None:
 
 
 def _open(rid: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["lang"] = "zh-Hans"
-    at.session_state["user_name"] = "王老师"
-    at.run()
-    at.switch_page("pages/activities.py").run()
+    at = open_page("activities", lang="zh-Hans", user="王老师")
     at.selectbox(key="act_chosen").set_value(rid).run()
     assert not at.exception
     return at

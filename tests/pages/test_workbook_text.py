@@ -19,20 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import streamlit as st
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import PointApp, open_app, open_page
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 from unionplan.markup import md_text, plot_text
-from unionplan.ops.config import ENV_WORKBOOK
 from unionplan.plan import calendar_view
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-TIMEOUT = 120
 TODAY = dt.date.today()
 YEAR = TODAY.year
 
@@ -50,7 +46,7 @@ SHOWN = md_text(EVIL)  # how it must appear in Markdown: every mark escaped
 
 
 @pytest.fixture
-def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def hostile(tmp_path: Path, point_app_at: PointApp) -> Path:
     """A workbook where every typed text a page shows is the hostile one."""
     path = tmp_path / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)), ttl=0)
@@ -78,10 +74,8 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         "test",
     )
     wb.append("progress", {"target_id": "T-1", "date": TODAY, "value": 3, "unit": "U-1"}, "test")
-    monkeypatch.setenv(ENV_WORKBOOK, str(path))
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
+    point_app_at(path)
+    return path
 
 
 # ------------------------------------------------------------------ reading the render tree
@@ -140,13 +134,9 @@ def assert_shown_as_text(at: AppTest, *, expect_shown: bool = True) -> list[str]
 
 
 def _app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["lang"] = "zh-Hans"
-    at.session_state["user_name"] = "王老师"
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
+    if page is None:
+        return open_app(lang="zh-Hans", user="王老师")
+    return open_page(page, lang="zh-Hans", user="王老师")
 
 
 # ------------------------------------------------------------------ the pages
@@ -159,7 +149,7 @@ def test_overview(hostile: Path) -> None:
 
 
 def test_activities_page_messages_and_actions(hostile: Path) -> None:
-    at = _app("pages/activities.py")
+    at = _app("activities")
     assert_shown_as_text(at, expect_shown=False)
     at.selectbox(key="act_chosen").set_value("A-1").run()
     for action in ("cancel", "duplicate"):
@@ -169,7 +159,7 @@ def test_activities_page_messages_and_actions(hostile: Path) -> None:
 
 
 def test_a_title_added_through_the_form(hostile: Path) -> None:
-    at = _app("pages/activities.py")
+    at = _app("activities")
     at.text_input(key="act_add:title").input(EVIL)
     at.text_input(key="act_add:start").input(f"{YEAR}-03-08")
     (add,) = [b for b in at.button if b.key == "act_add_submit"]
@@ -180,7 +170,7 @@ def test_a_title_added_through_the_form(hostile: Path) -> None:
 
 
 def test_someone_elses_name_in_the_conflict_view(hostile: Path) -> None:
-    at = _app("pages/activities.py")
+    at = _app("activities")
     at.selectbox(key="act_chosen").set_value("A-1").run()
     wb = Workbook(XlsxStore(str(hostile)), ttl=0)
     wb.update("activities", "A-1", {"location": "礼堂"}, expected_version=1, user=EVIL)
@@ -193,7 +183,7 @@ def test_someone_elses_name_in_the_conflict_view(hostile: Path) -> None:
 
 
 def test_targets_page_headings_facts_units_and_charts(hostile: Path) -> None:
-    at = _app("pages/targets.py")
+    at = _app("targets")
     texts = assert_shown_as_text(at)
     assert any(SHOWN in s.value for s in at.subheader)  # the section heading
     assert any(md_text(EVIL) in t and "**" in t for t in texts)  # the unit's targets heading
@@ -205,7 +195,7 @@ def test_targets_page_headings_facts_units_and_charts(hostile: Path) -> None:
 
 
 def test_recording_progress_names_the_target_as_text(hostile: Path) -> None:
-    at = _app("pages/targets.py")
+    at = _app("targets")
     (value,) = [n for n in at.number_input if str(n.key).startswith("tp_value_T-1")]
     value.set_value(2)
     at = at.button(key="tp_submit").click().run()
@@ -215,7 +205,7 @@ def test_recording_progress_names_the_target_as_text(hostile: Path) -> None:
 
 
 def test_calendar_hands_titles_to_fullcalendar_as_text(hostile: Path) -> None:
-    at = _app("pages/calendar.py")
+    at = _app("calendar")
     assert_shown_as_text(at, expect_shown=False)
     (cal,) = [n for n in _nodes(at._tree) if getattr(n, "type", "") == "component_instance"]
     args = json.loads(cal.proto.json_args)
