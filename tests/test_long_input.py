@@ -31,6 +31,7 @@ from unionplan.data.workbook import parse_workbook, read_table
 from unionplan.goals import targets
 from unionplan.ops.config import parse_location
 from unionplan.plan import activities, recurrence
+from unionplan.reports.importer import read_plan
 from unionplan.reports.plan_text import parse_plan_text
 
 GUARD_S = 5  # per call; linear work on 100,000 characters takes a few milliseconds
@@ -179,6 +180,9 @@ READERS: dict[str, Callable[[str], Any]] = {
     "config.parse_location": _quiet(lambda t: parse_location(t)),
     "ui.lang_from_param": ui.lang_from_param,
     "plan_text.parse_plan_text": _quiet(lambda t: parse_plan_text(t, YEAR)),
+    "importer.read_plan(csv)": _quiet(
+        lambda t: read_plan(f"月份,活动\n{t},{t}\n".encode(), "plan.csv", year=YEAR)
+    ),
 }
 
 
