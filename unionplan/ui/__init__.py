@@ -21,13 +21,11 @@ from unionplan.data import limits
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
-from unionplan.markup import md_text
+from unionplan.markup import md_text  # pages use it as ui.md_text: t("…", x=md_text(x))
 from unionplan.ops import demo
 from unionplan.ops.config import Location, open_store, resolve_location
 
 T = TypeVar("T")
-
-__all__ = ["md_text"]  # workbook text into Markdown: `t("…", title=md_text(title))`
 
 LANG_KEY = "lang"
 USER_KEY = "user_name"
