@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from unionplan.data.limits import MAX_LABEL_CHARS
+
 Lang = Literal["zh-Hans", "zh-Hant", "en"]
 LANGS: tuple[Lang, ...] = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANG: Lang = "zh-Hans"
@@ -627,6 +629,10 @@ def norm(text: object) -> str:
 
 
 def _keys_for(text: str) -> set[str]:
+    # No header, tab title or label is longer: a longer cell is not compared at all (the
+    # lazy bracket pattern would be quadratic on a long run of opening brackets).
+    if len(text) > MAX_LABEL_CHARS:
+        return set()
     n = norm(text)
     out = {n}
     stripped = _BRACKETS.sub("", unicodedata.normalize("NFKC", text))

@@ -20,11 +20,17 @@ from typing import Any
 
 import pandas as pd
 
-from unionplan.data import parse, privacy, schema
+from unionplan.data import limits, parse, privacy, schema
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, FoundRow, Grid, Planned, RowUpdate, Store
 from unionplan.data.values import is_blank, is_missing, py, same
-from unionplan.errors import ConflictError, NotFoundError, StoreChangedError, UnionplanError
+from unionplan.errors import (
+    ConflictError,
+    NotFoundError,
+    StoreChangedError,
+    UnionplanError,
+    ValidationError,
+)
 
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
@@ -459,6 +465,34 @@ def _audit_value(col: Column | None, value: Any) -> Any:
     return None if is_missing(value) else value
 
 
+def audit_changes(changes: Mapping[str, Any]) -> str:
+    """The audit row's JSON of {field: [before, after]}, short enough for one cell.
+
+    Before and after of a long text together could pass a cell's limit (a Google write
+    would then fail, an Excel file would not open cleanly): the texts are then cut to an
+    equal share of the room, each with a mark of how much was left out.
+    """
+    text = json.dumps(changes, ensure_ascii=False, default=str)
+    texts = sum(isinstance(x, str) for pair in changes.values() for x in _pair(pair))
+    room = limits.MAX_CELL_CHARS // max(texts, 1)
+    while limits.cell_length(text) > limits.MAX_CELL_CHARS and room:
+        room //= 2  # JSON escapes (quotes, control characters) make a text longer
+
+        def cut(x: Any, room: int = room) -> Any:
+            return f"{x[:room]}…[+{len(x) - room}]" if isinstance(x, str) and len(x) > room else x
+
+        text = json.dumps(
+            {k: [cut(x) for x in _pair(v)] for k, v in changes.items()},
+            ensure_ascii=False,
+            default=str,
+        )
+    return text
+
+
+def _pair(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
 _STAMPS = ("version", "updated_at", "updated_by")  # what every update writes besides the change
 _SAVE_TRIES = 3  # a save the file changed under is run again this many times at most
@@ -621,7 +655,7 @@ class Workbook:
             "table": table,
             "record_id": rid,
             "action": action,
-            "changes": json.dumps(changes, ensure_ascii=False, default=str),
+            "changes": audit_changes(changes),
         }
         return self._row_cells(td, rec, lang)
 
@@ -680,6 +714,12 @@ class Workbook:
         """
         if not appends and not updates:
             return []
+        # Whatever calls it (a form, an import, the command line): no text a cell cannot hold.
+        too_long: dict[str, list[str]] = {}
+        for values in [v for _, v in appends] + [u.changes for u in updates]:
+            too_long |= limits.cell_problems(values)
+        if too_long:
+            raise ValidationError(too_long)
         now = dt.datetime.now().replace(microsecond=0)
         new_recs = [(key, self._new_record(key, values, user, now)) for key, values in appends]
         for attempt in range(_SAVE_TRIES):

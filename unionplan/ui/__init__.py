@@ -17,10 +17,12 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from unionplan import i18n
+from unionplan import files, i18n
+from unionplan.data import limits
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
 from unionplan.errors import ConflictError, UnionplanError
+from unionplan.markup import md_text  # pages use it as ui.md_text: t("…", x=md_text(x))
 from unionplan.ops import demo
 from unionplan.ops.config import Location, open_store, resolve_location
 
@@ -81,7 +83,7 @@ def _first_run(loc: Location) -> None:
     path = Path(loc.target)
     if loc.kind != "xlsx" or loc.source != "default" or path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    files.private_dir(path.parent)
     demo.create_demo(path, year=dt.date.today().year)
 
 
@@ -136,9 +138,13 @@ def user() -> str:
 
 
 def show_error(exc: UnionplanError) -> None:
-    """An expected error, in the user's language, with what to do next; no traceback."""
+    """An expected error, in the user's language, with what to do next; no traceback.
+
+    Its parameters (an id, a tab's title, a path) may come from the workbook or the
+    server: shown as text, never as Markdown."""
     params = dict(exc.params)
     params.setdefault("detail", exc.detail)
+    params = {k: md_text(v) if isinstance(v, str) else v for k, v in params.items()}
     st.error(t(exc.key, **params), icon=":material/error:")
 
 
@@ -246,7 +252,7 @@ def name_field() -> None:
         key=_USER_WIDGET,
         placeholder=t("common.your_name_placeholder"),
         help=t("common.your_name_help"),
-        max_chars=40,
+        max_chars=limits.INPUT_CHARS["person"],
         on_change=_copy_widget,
         args=(_USER_WIDGET, USER_KEY),
     )
@@ -261,7 +267,7 @@ def sidebar() -> None:
     except UnionplanError:
         return  # the page itself shows the configuration error
     where = Path(loc.target).name if loc.kind == "xlsx" else "Google Sheets"
-    st.sidebar.caption(t("common.workbook_caption", location=where))
+    st.sidebar.caption(t("common.workbook_caption", location=md_text(where)))
 
 
 def page_header(title_key: str, caption: str | None = None) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import filelock
 
+from unionplan import files
 from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.data.store.xlsx.book import Book, Stamp
 from unionplan.data.store.xlsx.errors import CorruptError
@@ -53,7 +53,7 @@ class XlsxStore(Store):
             raise ConfigError(f"{self._path} is a folder, not a workbook", key="errors.config")
         self._lock_timeout = lock_timeout
         # One FileLock per store; the RLock orders this process' threads in front of it.
-        self._file_lock = filelock.FileLock(str(self._path) + ".lock")
+        self._file_lock = filelock.FileLock(str(self._path) + ".lock", mode=files.FILE_MODE)
         self._mutex = threading.RLock()
         self._book = Book(self._path)
         self._book_known = False  # False until the file (or its absence) was looked at
@@ -224,7 +224,7 @@ class XlsxStore(Store):
 
     def _acquire_file_lock(self) -> None:
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            files.private_dir(self._path.parent)
         except OSError as e:
             raise ConfigError(
                 f"cannot create the folder {self._path.parent}: {e}", key="errors.config"
@@ -312,39 +312,15 @@ class XlsxStore(Store):
 
     def _write_atomically(self, data: bytes) -> Stamp:
         """Write a temp file beside the workbook, fsync, then os.replace it over the workbook:
-        readers see the old file or the new one, never half of one."""
-        tmp = self._path.with_name(f".{self._path.name}.{uuid.uuid4().hex[:12]}.tmp")
+        readers see the old file or the new one, never half of one. A new workbook is
+        readable by its owner only (0600); an existing one keeps its mode."""
         try:
-            old_mode = os.stat(self._path).st_mode & 0o7777
-        except OSError:
-            old_mode = None
-        try:
-            fd = os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
-            )
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-                if old_mode is not None:
-                    os.chmod(tmp, old_mode)
-                st = os.fstat(f.fileno())
-            os.replace(tmp, self._path)
+            st = files.write_private(self._path, data)
         except OSError as e:
-            with suppress(OSError):
-                os.unlink(tmp)
             hint = " (is it open in another program?)" if isinstance(e, PermissionError) else ""
             raise BackendUnavailableError(
                 f"{self._path}: cannot save the workbook: {e}{hint}"
             ) from e
-        try:  # make the rename itself durable; not possible everywhere, and not fatal
-            dir_fd = os.open(self._path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError:
-            pass
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
