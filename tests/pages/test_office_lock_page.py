@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
+from unionplan.markup import md_text
 from unionplan.ops.config import ENV_WORKBOOK
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -59,7 +60,7 @@ def test_save_refused_while_open_elsewhere_keeps_input(
     at = button.click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        i18n.t("errors.open_elsewhere", lang, lock_name=name, lock=str(lock))
+        i18n.t("errors.open_elsewhere", lang, lock_name=md_text(name), lock=md_text(str(lock)))
     ]
     assert at.text_input(key="act_add:title").value == "慈善一日捐"  # the input is kept
     assert _titles(workbook_path) == []
