@@ -1,8 +1,10 @@
 """A backup of the whole workbook as .xlsx bytes, for the data page's download button.
 
 Every tab is copied cell by cell as the store read it, known or not, unknown columns and
-title rows included, so the backup can replace the original. Text that looks like a
-formula ("=SUM(…)", "-3") is stored as text: a backup must never compute anything.
+title rows included, so the backup can replace the original. Text goes in as every export
+writes it (`data.xlsx_export`): as text, never a formula ("=SUM(…)", "-3"): a backup must
+never compute anything; control characters escaped, not dropped; a text longer than an
+Excel cell holds (from a Google sheet) continued on an overflow tab, not cut off.
 
 This module writes its own .xlsx with openpyxl instead of going through the xlsx store:
 a backup is a one-shot file in memory, with none of the store's locking or layout rules.
@@ -11,17 +13,16 @@ a backup is a one-shot file in memory, with none of the store's locking or layou
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Mapping
 
 from openpyxl import Workbook as XlsxBook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from unionplan.data.parse import looks_like_formula
+from unionplan.data.schema import DEFAULT_LANG
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.xlsx_export import CellWriter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MAX_TITLE = 31  # Excel's limit; Google allows 100
@@ -55,14 +56,16 @@ def _value(raw: Cell) -> Cell:
         return raw.replace(tzinfo=None) if raw.tzinfo else raw  # xlsx has no time zones
     if isinstance(raw, dt.date | dt.time):
         return raw
-    # Control characters are not allowed in xlsx XML; they cannot be typed in a sheet anyway.
-    return ILLEGAL_CHARACTERS_RE.sub("", str(raw))
+    return str(raw)
 
 
-def export_grids(grids: Mapping[str, Grid]) -> bytes:
-    """Grids (tab title -> rows of cells, in tab order) as the bytes of an .xlsx file."""
+def export_grids(grids: Mapping[str, Grid], lang: str = DEFAULT_LANG) -> bytes:
+    """Grids (tab title -> rows of cells, in tab order) as the bytes of an .xlsx file.
+
+    `lang` names the overflow tab, should a text be longer than an Excel cell holds."""
     book = XlsxBook()
     book.remove(book.active)
+    cells = CellWriter(book, lang)
     titles = _safe_titles(list(grids))
     for title, grid in grids.items():
         ws = book.create_sheet(titles[title])
@@ -72,18 +75,16 @@ def export_grids(grids: Mapping[str, Grid]) -> bytes:
                 value = _value(raw)
                 if value is None or value == "":
                     continue
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str) and looks_like_formula(value):
-                    # openpyxl turns any str starting with "=" into a formula; keep it text.
-                    cell.data_type = "s"
+                if isinstance(value, str):
+                    cells.text(ws.cell(row=r, column=c), value)
+                else:
+                    ws.cell(row=r, column=c, value=value)
                 widths[c] = max(widths.get(c, 0), _display_width(value))
         for c, w in widths.items():
             ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, w + 2))
     if not book.sheetnames:
         book.create_sheet("Sheet")
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return cells.save()
 
 
 def _display_width(value: Cell) -> int:

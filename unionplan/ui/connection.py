@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from unionplan.data import limits
 from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.errors import UnionplanError
 from unionplan.ops import connect
@@ -49,7 +50,10 @@ def _account(loc: Location) -> connect.ServiceAccount | None:
             up = st.file_uploader(t("data.key_upload"), type=["json"], key="gs_key_file")
             return connect.read_service_account(up.getvalue()) if up else None
         path = st.text_input(
-            t("data.key_path"), key="gs_key_path", placeholder=t("data.key_path_placeholder")
+            t("data.key_path"),
+            key="gs_key_path",
+            placeholder=t("data.key_path_placeholder"),
+            max_chars=limits.INPUT_CHARS["file_path"],
         )
         return connect.read_service_account(path.strip()) if path.strip() else None
     except UnionplanError as exc:
@@ -97,6 +101,7 @@ def google_connect() -> None:
         placeholder=t("data.url_placeholder"),
         help=t("data.url_help"),
         key="gs_url",
+        max_chars=limits.INPUT_CHARS["sheet_url"],
     )
     account = _account(loc)
     if account:
