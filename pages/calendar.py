@@ -23,30 +23,41 @@ lo, hi = periods.year_bounds(f.year)
 shown = act_ui.shown(d, f)
 due = calendar_view.deadlines(d.df("targets"), lo, hi, f.units)
 
+# A big year goes to the calendar a view at a time, moved by the page's own buttons.
+year = (lo, hi)
+today = dt.date.today()
+size = cal_ui.year_size(d, f, year)
+paged = size > calendar_view.YEAR_EVENTS_MAX
 # The list view is the one that reads well on a phone, so phones start there.
 phone = "Mobile" in (st.context.headers.get("User-Agent") or "")
-view = st.segmented_control(
-    ui.t("calendar.view"),
-    calendar_view.VIEWS,
-    default="list" if phone else "month",
-    format_func=lambda v: i18n.t(f"calendar.view_{v}", lang),
-    key="cal_view",
-    label_visibility="collapsed",
-    required=True,
-)
+with st.container(horizontal=True, vertical_alignment="center") if paged else st.container():
+    view = st.segmented_control(
+        ui.t("calendar.view"),
+        calendar_view.VIEWS,
+        default="list" if phone else "month",
+        format_func=lambda v: i18n.t(f"calendar.view_{v}", lang),
+        key="cal_view",
+        label_visibility="collapsed",
+        required=True,
+    )
+    if paged:
+        cal_ui.navigator(view, year, today)
 
-key = cal_ui.component_key(view, lang, f.year)
-cal_ui.follow(key)  # where the calendar's own ‹ › buttons took it
-initial = cal_ui.initial_date(lo, hi, dt.date.today())
+initial = cal_ui.initial_date(lo, hi, today)
+at = calendar_view.visible_range(view, initial, year)[0] if paged else None
 state = calendar(
-    events=cal_ui.events(d, f, view, lang, initial, (lo, hi)),
-    options=calendar_view.options(lang, view, initial, (lo, hi), calendar_view.height(view, phone)),
+    events=cal_ui.events(d, f, view, lang, year, initial if paged else None),
+    options=calendar_view.options(
+        lang, view, initial, year, calendar_view.height(view, phone), navigation=not paged
+    ),
     custom_css=calendar_view.CUSTOM_CSS,
-    callbacks=["eventClick", "eventsSet"],  # eventsSet: it moved, with the new dates
-    key=key,
+    callbacks=["eventClick"],
+    key=cal_ui.component_key(view, lang, f.year, at),
 )
 cal_ui.clicked(state)  # a click on an activity opens it in the dialog below
 
+if paged:
+    st.caption(ui.t("calendar.windowed_hint", n=i18n.fmt_number(size, lang)))
 st.markdown(calendar_view.legend_html(lang), unsafe_allow_html=True)
 if not holidays.has_statutory_data(f.year):
     st.caption(ui.t("calendar.no_statutory", year=f.year))

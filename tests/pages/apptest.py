@@ -3,7 +3,8 @@
 `open_app` starts a session on app.py (the overview) and `open_page` one that opens a page
 directly, as a bookmark would; both run app.py's shell around the page (see conftest.py).
 `clear_caches` empties what Streamlit caches across sessions (the loaded workbook among it),
-for a test that changed the workbook behind the app's back.
+for a test that changed the workbook behind the app's back. `Calls` counts the calls the
+pages make to a domain function (work done once per load is counted so).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -55,3 +57,17 @@ def clear_caches() -> None:
     st.cache_resource.clear()
     st.cache_data.clear()
     derived_cache.CACHE.clear()  # what pages derived from earlier loads
+
+
+class Calls:
+    """Wraps a module's function, counting calls; the pages call the wrapper."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+        self.n = 0
+        real: Callable[..., Any] = getattr(module, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.n += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)

@@ -298,9 +298,12 @@ def options(
     initial: dt.date,
     valid: tuple[dt.date, dt.date] | None = None,
     height: int = 680,
+    *,
+    navigation: bool = True,
 ) -> dict[str, Any]:
     """FullCalendar options for a view. The height is fixed so the component's frame,
-    which is sized once when it mounts, never cuts the calendar off after navigation."""
+    which is sized once when it mounts, never cuts the calendar off after navigation.
+    `navigation=False` leaves out its ‹ › and today buttons (the page moves it)."""
     loc = locale(lang)
     opts: dict[str, Any] = {
         "initialView": FC_VIEW[view],
@@ -311,7 +314,11 @@ def options(
         "allDayText": loc["allDayText"],
         "noEventsText": loc["noEventsText"],
         "moreLinkText": loc["moreLinkText"],
-        "headerToolbar": {"left": "prev,next today", "center": "", "right": "title"},
+        "headerToolbar": {
+            "left": "prev,next today" if navigation else "",
+            "center": "",
+            "right": "title",
+        },
         "height": height,
         "dayMaxEvents": True,
         "fixedWeekCount": False,
@@ -361,38 +368,44 @@ CUSTOM_CSS = """
 """
 
 
-# ------------------------------------------------------------------ the visible range
-# FullCalendar is handed the events of the range in view and of its neighbours (the month
-# before and after, or the week), not a whole year: a federation's year is ten thousand
-# events, which the component would otherwise receive, hold and redraw on every rerun.
-# Its prev / next / today buttons still work in the browser: the neighbours are already
-# there, and the component reports where it moved (its `eventsSet` value carries the
-# view's dates), so the next run hands over the events around the new position.
+# ------------------------------------------------------------------ a year of many events
+# A base union's year (50–300 activities) goes to FullCalendar whole: its own ‹ › buttons
+# then move at once. A federation's year is thousands of events, which the component
+# would receive, hold and redraw on every rerun (10k activities: 3.5 MB each time). Past
+# YEAR_EVENTS_MAX the calendar gets only the days in view, and the page moves it with its
+# own buttons (each step a run that hands over the new days).
+
+YEAR_EVENTS_MAX = 2000
 
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def event_window(
+def visible_range(
     view: View, anchor: dt.date, valid: tuple[dt.date, dt.date] | None = None
 ) -> tuple[dt.date, dt.date]:
-    """The days whose events the calendar gets when it shows `anchor` in `view`: the
-    anchor's month with the month before and after (a week view: its week and the weeks
-    either side), widened to whole weeks for the greyed days a month grid also shows,
-    and kept inside `valid` (the year the calendar may show)."""
+    """The days the calendar shows when it opens at `anchor` in `view`: the month grid in
+    whole weeks (with the greyed days of the months around), the week, or the month of
+    the list; kept inside `valid` (the year the calendar may show)."""
     if view == "week":
-        start = _monday(anchor) - dt.timedelta(days=7)
-        end = _monday(anchor) + dt.timedelta(days=13)
+        start = _monday(anchor)
+        end = start + dt.timedelta(days=6)
     else:
-        first = anchor.replace(day=1)
-        before = recurrence.add_months(first, -1)
-        after = recurrence.add_months(first, 1)
-        start = _monday(before)
-        end = _monday(periods.month_end(after.year, after.month)) + dt.timedelta(days=6)
+        start = anchor.replace(day=1)
+        end = periods.month_end(start.year, start.month)
+        if view == "month":
+            start, end = _monday(start), _monday(end) + dt.timedelta(days=6)
     if valid:
         start, end = max(start, valid[0]), min(end, valid[1])
     return start, max(start, end)
+
+
+def step(view: View, anchor: dt.date, n: int) -> dt.date:
+    """Where ‹ (n = -1) or › (n = 1) takes the calendar: a month (its first day) or a week."""
+    if view == "week":
+        return _monday(anchor) + dt.timedelta(days=7 * n)
+    return recurrence.add_months(anchor.replace(day=1), n)
 
 
 def overlapping(expanded: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -405,35 +418,6 @@ def overlapping(expanded: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Data
         for d, e in zip(expanded["date"], expanded["end"], strict=True)
     ]
     return expanded[keep]
-
-
-def view_start(
-    state: Mapping[str, Any] | None, utc_offset_minutes: int | None = None
-) -> dt.date | None:
-    """The first day of the period the calendar shows, from the component's last value
-    (any callback's value carries the view), or None before the calendar reported one.
-
-    FullCalendar reports local midnight as a UTC instant ("2026-09-30T16:00:00.000Z" is
-    1 October in Beijing). With the browser's offset (`st.context.timezone_offset`,
-    minutes behind UTC) it is shifted back to local time; rounding to the nearest
-    midnight then absorbs a summer-time hour and, without the offset, any zone within
-    twelve hours of UTC."""
-    if not state:
-        return None
-    value = state.get(str(state.get("callback") or "")) or {}
-    view = value.get("view") if isinstance(value, Mapping) else None
-    raw = view.get("currentStart") if isinstance(view, Mapping) else None
-    if not isinstance(raw, str):
-        return None
-    try:
-        instant = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if instant.tzinfo is not None:
-        instant = instant.astimezone(dt.UTC).replace(tzinfo=None)
-        if utc_offset_minutes is not None:
-            instant -= dt.timedelta(minutes=utc_offset_minutes)
-    return (instant + dt.timedelta(hours=12)).date()
 
 
 def clicked_activity(state: Mapping[str, Any] | None) -> tuple[str, str | None] | None:

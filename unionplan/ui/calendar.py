@@ -1,10 +1,11 @@
 """The calendar page's state behind named functions: where the calendar is, the events
 it gets, and the click-to-edit flow.
 
-The component is handed only the events around the period in view (see
-`calendar_view.event_window`); it reports where its own ‹ › buttons took it, and the
-next run hands over the events around there. The events of a window are computed once
-per load, filters, view and language, and shared by every session.
+A year of up to `calendar_view.YEAR_EVENTS_MAX` events goes to the component whole, and
+its own ‹ › buttons move it. A bigger year is handed over a view at a time: the page
+shows its own ‹ today › buttons (`navigator`), and each step remounts the calendar at the
+new date with that view's events. Either way the events are computed once per load,
+filters, view and language (and view position), and shared by every session.
 
 A click on an activity in the calendar opens it in a dialog; the calendar then comes
 back at the month of the clicked occurrence. The calendar component keeps returning its
@@ -28,48 +29,45 @@ from unionplan.ui import activities as act_ui
 from unionplan.ui import derived, t
 
 _EDITING = "cal_edit"  # id of the activity open in the dialog
-_INITIAL = "cal_initial"  # the day in view: where it moved, or the clicked occurrence
+_INITIAL = "cal_initial"  # the day it opens at: moved to, or the clicked occurrence's
 _NONCE = "cal_nonce"  # bumped to remount the component once a click is handled
 
+Bounds = tuple[dt.date, dt.date]
 
-def component_key(view: str, lang: str, year: int) -> str:
+
+def component_key(view: str, lang: str, year: int, at: dt.date | None = None) -> str:
     """The calendar component's key: a new one remounts it, on a view, language or year
-    change (its frame is sized once, at mount) and after a click was handled."""
-    return f"cal_{view}_{lang}_{year}_{st.session_state.get(_NONCE, 0)}"
+    change (its frame is sized once, at mount), after a click was handled and, when the
+    page moves it (`at`: the first day in view), on every step."""
+    where = f"_{at.isoformat()}" if at else ""
+    return f"cal_{view}_{lang}_{year}_{st.session_state.get(_NONCE, 0)}{where}"
 
 
 def initial_date(lo: dt.date, hi: dt.date, today: dt.date) -> dt.date:
-    """Where the calendar opens: where it was last (moved to with its own buttons, or
-    the clicked occurrence), else today when it lies in the shown year, else the year's
-    first day."""
+    """Where the calendar opens: where it was moved to or the last clicked occurrence,
+    else today when it lies in the shown year, else the year's first day."""
     day = st.session_state.get(_INITIAL) or (today if lo <= today <= hi else lo)
     return day if lo <= day <= hi else lo
 
 
-def follow(key: str) -> None:
-    """Remember where the component under `key` says it is, before this run draws it:
-    its ‹ › buttons move it in the browser, and its last value carries the view."""
-    day = calendar_view.view_start(st.session_state.get(key), st.context.timezone_offset)
-    if day is not None:
-        st.session_state[_INITIAL] = day
+# ------------------------------------------------------------------ its events
 
 
-def _year_occurrences(
-    d: WorkbookData, f: activities.Filters, lo: dt.date, hi: dt.date
-) -> pd.DataFrame:
-    return activities.expand(act_ui.shown(d, f), lo, hi)
+def _year_occurrences(d: WorkbookData, f: activities.Filters, year: Bounds) -> pd.DataFrame:
+    return activities.expand(act_ui.shown(d, f), *year)
+
+
+def year_size(d: WorkbookData, f: activities.Filters, year: Bounds) -> int:
+    """How many activity occurrences the year holds for the filters `f`: past
+    `calendar_view.YEAR_EVENTS_MAX` the calendar is handed a view at a time."""
+    return len(derived(_year_occurrences, d, f, year))
 
 
 def _events(
-    d: WorkbookData,
-    f: activities.Filters,
-    view: View,
-    lg: str,
-    window: tuple[dt.date, dt.date],
-    year: tuple[dt.date, dt.date],
+    d: WorkbookData, f: activities.Filters, view: View, lg: str, days: Bounds, year: Bounds
 ) -> list[dict[str, Any]]:
-    start, end = window
-    occ = calendar_view.overlapping(derived(_year_occurrences, d, f, *year), start, end)
+    start, end = days
+    occ = calendar_view.overlapping(derived(_year_occurrences, d, f, year), start, end)
     due = calendar_view.deadlines(d.df("targets"), start, end, f.units)
     return calendar_view.events(occ, due, holidays.between(start, end), lg, view)
 
@@ -79,13 +77,59 @@ def events(
     f: activities.Filters,
     view: View,
     lang: str,
-    anchor: dt.date,
-    year: tuple[dt.date, dt.date],
+    year: Bounds,
+    at: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """The events of the window around `anchor` (see `calendar_view.event_window`) for
-    the filters `f`, computed once per load and shared. Do not mutate."""
-    window = calendar_view.event_window(view, anchor, year)
-    return derived(_events, d, f, view, lang, window, year)
+    """The events for the filters `f`: the whole year, or with `at` (a big year) the
+    days in view when the calendar opens there. Computed once per load; do not mutate."""
+    days = calendar_view.visible_range(view, at, year) if at else year
+    return derived(_events, d, f, view, lang, days, year)
+
+
+# ------------------------------------------------------------------ the page's buttons
+
+
+def _move(view: View, year: Bounds, today: dt.date, n: int | None) -> None:
+    lo, hi = year
+    here = initial_date(lo, hi, today)
+    there = (
+        (today if lo <= today <= hi else here) if n is None else calendar_view.step(view, here, n)
+    )
+    st.session_state[_INITIAL] = min(max(there, lo), hi)
+
+
+def navigator(view: View, year: Bounds, today: dt.date) -> None:
+    """‹ today ›: the page's own buttons for a calendar handed one view at a time."""
+    unit = "week" if view == "week" else "month"
+    lo, hi = year
+    here = initial_date(lo, hi, today)
+    first, last = calendar_view.visible_range(view, here, year)
+    st.button(
+        "‹",
+        key="cal_prev",
+        help=t(f"calendar.prev_{unit}"),
+        disabled=first <= lo,
+        on_click=_move,
+        args=(view, year, today, -1),
+    )
+    st.button(
+        t("calendar.today"),
+        key="cal_today",
+        disabled=not lo <= today <= hi,
+        on_click=_move,
+        args=(view, year, today, None),
+    )
+    st.button(
+        "›",
+        key="cal_next",
+        help=t(f"calendar.next_{unit}"),
+        disabled=last >= hi,
+        on_click=_move,
+        args=(view, year, today, 1),
+    )
+
+
+# ------------------------------------------------------------------ a click
 
 
 def clicked(state: Mapping[str, Any] | None) -> None:
