@@ -99,34 +99,35 @@ def _move(view: View, year: Bounds, today: dt.date, n: int | None) -> None:
 
 
 def navigator(view: View, year: Bounds, today: dt.date) -> None:
-    """‹ today ›: the page's own buttons for a calendar handed one view at a time."""
+    """‹ today ›: the page's own buttons for a calendar handed one view at a time, kept
+    together on one line (on a phone the group wraps under the view choice)."""
     unit = "week" if view == "week" else "month"
     lo, hi = year
-    here = initial_date(lo, hi, today)
-    first, last = calendar_view.visible_range(view, here, year)
-    st.button(
-        "‹",
-        key="cal_prev",
-        help=t(f"calendar.prev_{unit}"),
-        disabled=first <= lo,
-        on_click=_move,
-        args=(view, year, today, -1),
-    )
-    st.button(
-        t("calendar.today"),
-        key="cal_today",
-        disabled=not lo <= today <= hi,
-        on_click=_move,
-        args=(view, year, today, None),
-    )
-    st.button(
-        "›",
-        key="cal_next",
-        help=t(f"calendar.next_{unit}"),
-        disabled=last >= hi,
-        on_click=_move,
-        args=(view, year, today, 1),
-    )
+    first, last = calendar_view.visible_range(view, initial_date(lo, hi, today), year)
+    with st.container(horizontal=True, width="content", wrap=False, key="cal_nav"):
+        st.button(
+            "‹",
+            key="cal_prev",
+            help=t(f"calendar.prev_{unit}"),
+            disabled=first <= lo,
+            on_click=_move,
+            args=(view, year, today, -1),
+        )
+        st.button(
+            t("calendar.today"),
+            key="cal_today",
+            disabled=not lo <= today <= hi,
+            on_click=_move,
+            args=(view, year, today, None),
+        )
+        st.button(
+            "›",
+            key="cal_next",
+            help=t(f"calendar.next_{unit}"),
+            disabled=last >= hi,
+            on_click=_move,
+            args=(view, year, today, 1),
+        )
 
 
 # ------------------------------------------------------------------ a click
