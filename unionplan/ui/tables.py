@@ -16,6 +16,7 @@ from unionplan import i18n
 from unionplan.ui import lang, t
 
 PAGE_ROWS = 500  # rows per page: a base union's year fits on one; a federation's pages
+PICKER_WIDTH = 320  # px: "第 9,501–10,000 条（共 10,000 条）" and no wider than a phone
 
 
 def page_count(n_rows: int, rows: int = PAGE_ROWS) -> int:
@@ -44,7 +45,9 @@ def page_picker(n_rows: int, key: str, rows: int = PAGE_ROWS) -> slice:
             n=i18n.fmt_number(n_rows, lg),
         )
 
-    page = st.selectbox(t("common.table_page_label"), range(pages), format_func=label, key=key)
+    page = st.selectbox(
+        t("common.table_page_label"), range(pages), format_func=label, key=key, width=PICKER_WIDTH
+    )
     return slice(page * rows, min((page + 1) * rows, n_rows))
 
 
