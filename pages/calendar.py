@@ -43,18 +43,17 @@ with st.container(horizontal=True, vertical_alignment="center") if paged else st
     if paged:
         cal_ui.navigator(view, year, today)
 
-initial = cal_ui.initial_date(lo, hi, today)
-at = calendar_view.visible_range(view, initial, year)[0] if paged else None
-state = calendar(
+# A click on an activity (reported since the last run) opens it in the dialog below.
+initial, key = cal_ui.place(view, lang, year, today, paged=paged)
+calendar(
     events=cal_ui.events(d, f, view, lang, year, initial if paged else None),
     options=calendar_view.options(
         lang, view, initial, year, calendar_view.height(view, phone), navigation=not paged
     ),
     custom_css=calendar_view.CUSTOM_CSS,
     callbacks=["eventClick"],
-    key=cal_ui.component_key(view, lang, f.year, at),
+    key=key,
 )
-cal_ui.clicked(state)  # a click on an activity opens it in the dialog below
 
 if paged:
     st.caption(ui.t("calendar.windowed_hint", n=i18n.fmt_number(size, lang)))

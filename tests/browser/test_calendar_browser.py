@@ -147,6 +147,7 @@ def test_clicking_an_activity_opens_its_edit_form(browser: object, app_server: A
         target.click()
         dialog = page.get_by_role("dialog")  # type: ignore[attr-defined]
         dialog.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
+        wait_for_run(page)  # the dialog opens while its form is still being sent
         assert dialog.get_by_text(i18n.t("calendar.edit_title", "zh-Hans")).count() >= 1
         save = dialog.get_by_role("button", name=i18n.t("activities.save_button", "zh-Hans"))
         assert save.count() == 1

@@ -124,3 +124,29 @@ def test_steps_take_the_views_events_from_one_expansion(
     assert _shown(at)[0] == {"慈善一日捐"}
     _calendar()  # another session
     assert expanded.n == 1
+
+
+def test_a_click_on_an_activity_opens_it_and_reopens_the_calendar_there(
+    workbook_path: Path, big_year: None
+) -> None:
+    at = _calendar()
+    before = _component(at).proto.id
+    (charity,) = [
+        r["id"]
+        for r in Workbook(XlsxStore(str(workbook_path))).load().df("activities").to_dict("records")
+        if r["title"] == "慈善一日捐"
+    ]
+    # What the component reports for a click on the activity's occurrence.
+    props = {"kind": "activity", "activity_id": charity, "occurrence": f"{YEAR}-10-20"}
+    click = {"callback": "eventClick", "eventClick": {"event": {"extendedProps": props}}}
+    at.session_state[before.split("-", 2)[2]] = click
+    at.run()
+    assert not at.exception
+    assert at.text_input(key=f"cal_sel_{charity}_edit:title").value == "慈善一日捐"
+    titles, options = _shown(at)
+    assert titles == {"慈善一日捐"} and options["initialDate"] == f"{YEAR}-10-20"
+    after = _component(at).proto.id
+    assert after != before  # remounted, which drops the click it would keep returning
+    at.run()
+    assert _component(at).proto.id == after  # the click is not taken twice
+    assert at.text_input(key=f"cal_sel_{charity}_edit:title").value == "慈善一日捐"

@@ -133,16 +133,37 @@ def navigator(view: View, year: Bounds, today: dt.date) -> None:
 # ------------------------------------------------------------------ a click
 
 
-def clicked(state: Mapping[str, Any] | None) -> None:
-    """Handle the component's value: a click on an activity opens it for editing."""
+def place(
+    view: View, lang: str, year: Bounds, today: dt.date, *, paged: bool
+) -> tuple[dt.date, str]:
+    """(the day the calendar opens at, the key to draw it under), after taking the click
+    it reported since the last run. The click is read from its value before it is drawn,
+    so this run opens the activity and remounts the calendar at its occurrence: one run,
+    not two. Handed a view at a time (`paged`), the key follows the view's first day."""
+    lo, hi = year
+
+    def where() -> tuple[dt.date, str]:
+        initial = initial_date(lo, hi, today)
+        at = calendar_view.visible_range(view, initial, year)[0] if paged else None
+        return initial, component_key(view, lang, lo.year, at)
+
+    initial, key = where()
+    if _take_click(st.session_state.get(key)):
+        initial, key = where()
+    return initial, key
+
+
+def _take_click(state: Mapping[str, Any] | None) -> bool:
+    """A click on an activity opens it for editing; the calendar then remounts (a new
+    key) at its occurrence, which also drops the click it would keep returning."""
     hit = calendar_view.clicked_activity(state)
     if hit is None:
-        return
+        return False
     activity_id, occurrence = hit
     st.session_state[_EDITING] = activity_id
     st.session_state[_INITIAL] = dt.date.fromisoformat(occurrence) if occurrence else None
     st.session_state[_NONCE] = st.session_state.get(_NONCE, 0) + 1
-    st.rerun()
+    return True
 
 
 def editing() -> str | None:
