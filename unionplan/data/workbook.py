@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from unionplan.data import parse, privacy, schema
+from unionplan.data import access, parse, privacy, schema
+from unionplan.data.access import Person
 from unionplan.data.schema import TABLES, Column, Table
 from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.data.values import is_blank, is_missing, py, same
@@ -420,6 +421,11 @@ def _parse_workbook(grids: Mapping[str, Grid], *, location: str, kind: str) -> W
     return WorkbookData(tables, issues, settings, time.time(), location, kind)
 
 
+def unit_tree(data: WorkbookData) -> access.UnitTree:
+    """The units as a tree, with each case's and target's unit: what scope checks need."""
+    return access.UnitTree.from_frames(data.df("units"), data.df("aid_cases"), data.df("targets"))
+
+
 # ------------------------------------------------------------------ writing
 
 
@@ -564,7 +570,7 @@ class Workbook:
     def _audit_cells(
         self,
         td: TableData,
-        user: str,
+        actor: Person,
         table: str,
         rid: str,
         action: str,
@@ -574,7 +580,7 @@ class Workbook:
         rec = {
             "id": new_id(schema.AUDIT_LOG.id_prefix),
             "at": dt.datetime.now().replace(microsecond=0),
-            "user": user,
+            "user": actor.login,  # who signed in, never a typed name
             "table": table,
             "record_id": rid,
             "action": action,
@@ -582,20 +588,20 @@ class Workbook:
         }
         return self._row_cells(td, rec, lang)
 
-    def append(self, key: str, values: Mapping[str, Any], user: str) -> dict[str, Any]:
+    def append(self, key: str, values: Mapping[str, Any], actor: Person) -> dict[str, Any]:
         """Add one record; returns it with id, version and timestamps filled in.
 
         One write: the row and its audit row together (plus, once, the header cells a
         hand-made tab lacks).
         """
-        return self.write(appends=[(key, values)], user=user)[0]
+        return self.write(appends=[(key, values)], actor=actor)[0]
 
     def append_many(
-        self, items: Sequence[tuple[str, Mapping[str, Any]]], user: str
+        self, items: Sequence[tuple[str, Mapping[str, Any]]], actor: Person
     ) -> list[dict[str, Any]]:
         """Add many records, to one table or several, with their audit rows in ONE write:
         an import of a whole plan lands completely or not at all."""
-        return self.write(appends=items, user=user)
+        return self.write(appends=items, actor=actor)
 
     def update(
         self,
@@ -604,7 +610,7 @@ class Workbook:
         changes: Mapping[str, Any],
         *,
         expected_version: int,
-        user: str,
+        actor: Person,
     ) -> dict[str, Any]:
         """Change fields of one row after checking nobody changed it since it was read.
 
@@ -612,14 +618,14 @@ class Workbook:
         Raises ConflictError carrying the row as it is now when the version moved.
         """
         update = RecordUpdate(key, record_id, changes, expected_version)
-        return self.write(updates=[update], user=user)[0]
+        return self.write(updates=[update], actor=actor)[0]
 
     def write(
         self,
         *,
         appends: Sequence[tuple[str, Mapping[str, Any]]] = (),
         updates: Sequence[RecordUpdate] = (),
-        user: str,
+        actor: Person,
     ) -> list[dict[str, Any]]:
         """Append and update records across tables, with their audit rows, in ONE store write.
 
@@ -632,12 +638,22 @@ class Workbook:
         records and their audit rows land together, exactly once. Returns the appended
         records, then the updated ones, as written (an update that changes nothing
         returns the row as it is and writes nothing for it).
+
+        Every record is checked against what `actor` may write (`access.check_write`:
+        their roles, and their unit both before and after an update) before anything is
+        written; a refusal raises PermissionDeniedError and writes nothing.
         """
         if not appends and not updates:
             return []
-        lang = self.load().language
+        loaded = self.load()
+        lang = loaded.language
         now = dt.datetime.now().replace(microsecond=0)
-        new_recs = [(key, self._new_record(key, values, user, now)) for key, values in appends]
+        new_recs = [
+            (key, self._new_record(key, values, actor.login, now)) for key, values in appends
+        ]
+        units = unit_tree(loaded).including(new_recs)
+        for key, rec in new_recs:
+            access.check_write(actor, key, None, rec, units)
         keys = list(dict.fromkeys([k for k, _ in new_recs] + [u.key for u in updates]))
         store = self.store
         try:
@@ -650,8 +666,12 @@ class Workbook:
                 audit: list[tuple[str, str, str, dict[str, Any]]] = []
                 cells: dict[str, list[tuple[int, int, Cell]]] = {}
                 updated: list[dict[str, Any]] = []
-                for u in updates:
-                    current, after = self._planned_update(layouts[u.key], u, user, now)
+                planned = [
+                    (u, *self._planned_update(layouts[u.key], u, actor.login, now)) for u in updates
+                ]
+                for u, current, _after in planned:  # the row as read fresh, and as changed
+                    access.check_write(actor, u.key, current, {**current, **u.changes}, units)
+                for u, current, after in planned:
                     updated.append({**current, **after})
                     if not after:
                         continue
@@ -697,7 +717,7 @@ class Workbook:
                 ]
                 audit_td = layouts["audit_log"]
                 audit_rows = [
-                    self._audit_cells(audit_td, user, key, rid, action, log, lang)
+                    self._audit_cells(audit_td, actor, key, rid, action, log, lang)
                     for key, rid, action, log in audit
                     if key != "audit_log"  # every write is audited, except the audit itself
                 ]
@@ -750,16 +770,18 @@ class Workbook:
         after = dict(diff, version=version + 1, updated_at=now, updated_by=user)
         return current, {k: v for k, v in after.items() if k in table.keys}
 
-    def delete(self, key: str, record_id: str, *, expected_version: int, user: str) -> None:
+    def delete(self, key: str, record_id: str, *, expected_version: int, actor: Person) -> None:
         """Mark a row deleted (kept in the sheet, hidden in the app; undo by clearing it)."""
-        self.update(key, record_id, {"deleted": True}, expected_version=expected_version, user=user)
+        self.update(
+            key, record_id, {"deleted": True}, expected_version=expected_version, actor=actor
+        )
 
-    def set_setting(self, name: str, value: str, user: str) -> None:
+    def set_setting(self, name: str, value: str, actor: Person) -> None:
         data = self.load(fresh=True)
         df = data.df("settings")
         hit = df[df["key"] == name] if not df.empty else df
         if hit.empty:
-            self.append("settings", {"key": name, "value": value}, user)
+            self.append("settings", {"key": name, "value": value}, actor)
         else:
             row = hit.iloc[0]
             self.update(
@@ -767,5 +789,5 @@ class Workbook:
                 row["id"],
                 {"value": value},
                 expected_version=int(row.get("version", 0) or 0),
-                user=user,
+                actor=actor,
             )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unionplan.data.access import Person
 from unionplan.data.parse import PlanDate
 from unionplan.data.workbook import Workbook, WorkbookData
 from unionplan.errors import UnionplanError, ValidationError
@@ -247,7 +248,7 @@ def plan_import(
 def import_preview(
     workbook: Workbook,
     preview: ImportPreview,
-    user: str,
+    actor: Person,
     *,
     strict: bool = True,
     progress: Progress | None = None,
@@ -261,7 +262,7 @@ def import_preview(
     with workbook.store.transaction():
         data = workbook.load(fresh=True)
         plan = plan_import(preview, existing_keys(data), strict=strict, progress=progress)
-        made = workbook.append_many([(t, values) for t, values, _ in plan.create], user)
+        made = workbook.append_many([(t, values) for t, values, _ in plan.create], actor)
     total = len(preview.activities) + len(preview.targets) + 1
     if progress:
         progress(total, total)
