@@ -14,6 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
@@ -191,7 +192,11 @@ def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> No
 
     # Meanwhile someone else edits the same row in the sheet.
     _wb(workbook_path).update(
-        "activities", rec["id"], {"title": "教职工代表大会"}, expected_version=1, user="李老师"
+        "activities",
+        rec["id"],
+        {"title": "教职工代表大会"},
+        expected_version=1,
+        actor=admin("李老师"),
     )
     at = _submit(at, "保存")
     assert not at.exception
@@ -221,7 +226,7 @@ def test_conflict_take_theirs_reloads_the_form(workbook_path: Path) -> None:
     form = f"act_sel_{rec['id']}_edit"
     at.text_input(key=f"{form}:title").input("我的标题")
     _wb(workbook_path).update(
-        "activities", rec["id"], {"title": "他的标题"}, expected_version=1, user="李老师"
+        "activities", rec["id"], {"title": "他的标题"}, expected_version=1, actor=admin("李老师")
     )
     at = _submit(at, "保存")
     at = _submit(at, "放弃我的修改，采用对方版本")

@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
@@ -51,7 +52,9 @@ def _edit_form(rid: str) -> AppTest:
 def _someone_else_sets(path: Path, rid: str, title: str) -> None:
     wb = Workbook(XlsxStore(str(path)), ttl=0)
     row = wb.load(fresh=True).record("activities", rid)
-    wb.update("activities", rid, {"title": title}, expected_version=row["version"], user="李老师")
+    wb.update(
+        "activities", rid, {"title": title}, expected_version=row["version"], actor=admin("李老师")
+    )
 
 
 def _save(at: AppTest) -> AppTest:

@@ -12,6 +12,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook, WorkbookData
@@ -206,7 +207,9 @@ def test_edit_conflict_shows_both_versions_and_keeps_mine_on_request(workbook_pa
     assert at.text_input(key=f"{key}:target_value").value == "50"
     # Someone else changes the target in the sheet meanwhile.
     other = _store(workbook_path)
-    other.update("targets", "T-COUNT", {"target_value": 40}, expected_version=1, user="李明华")
+    other.update(
+        "targets", "T-COUNT", {"target_value": 40}, expected_version=1, actor=admin("李明华")
+    )
     at.text_input(key=f"{key}:target_value").input("60")
     at.button(key=f"{key}_submit").click().run()
     assert not at.exception

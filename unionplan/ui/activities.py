@@ -20,7 +20,7 @@ from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
-from unionplan.ui import data, lang, show_error, t, user, workbook, write
+from unionplan.ui import data, lang, person, show_error, t, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 TABLE = "activities"
@@ -281,7 +281,7 @@ def _update(
             str(record["id"]),
             dict(change),
             expected_version=int(record.get("version") or 0),
-            user=user(),
+            actor=person(),
         )
         if on_saved:
             on_saved()
@@ -370,7 +370,7 @@ def activity_panel(
         if st.button(t("activities.action_duplicate"), type="primary", key=f"{key}_dup_btn"):
 
             def append() -> dict:
-                rec = workbook().append(TABLE, copy, user())
+                rec = workbook().append(TABLE, copy, person())
                 if on_saved:
                     on_saved()
                 return rec

@@ -30,7 +30,7 @@ import streamlit as st
 from unionplan.data.schema import Table
 from unionplan.data.values import changes, is_blank, same
 from unionplan.errors import ConflictError, ValidationError
-from unionplan.ui import clear_cache, lang, t, user, workbook, write
+from unionplan.ui import clear_cache, lang, person, t, workbook, write
 
 Record = Mapping[str, Any]
 
@@ -41,7 +41,7 @@ class Field:
     in the user's language, with " *" when `required` (the check itself is validate's)."""
 
     key: str
-    kind: str = "text"  # "text", "textarea" or "choice"
+    kind: str = "text"  # "text", "textarea", "choice", "multi" (several choices), "password"
     required: bool = False
     options: Sequence[Any] = ()  # choice: the values offered, in order
     format: Callable[[Any], str] | None = None  # choice: how a value is shown
@@ -65,6 +65,11 @@ class RecordForm:
     # Values a blank cell reads as (a blank period is "year"): not an edit to write.
     defaults: Mapping[str, Any] = field(default_factory=dict)
     on_saved: Callable[[], None] | None = None
+    # Where a record that does not live in the workbook is saved (the accounts of the
+    # users page): save(opened record or None, values). None: the workbook's append or
+    # update-after-version-check, with the conflict view.
+    save: Callable[[Record | None, dict[str, Any]], Any] | None = None
+    max_chars: int | None = None  # a cap on every text input of the form
 
     @property
     def fields(self) -> list[Field]:
@@ -165,11 +170,20 @@ def _input(form: RecordForm, f: Field) -> None:
         st.selectbox(
             label, _options(key, f.options), format_func=f.format or str, key=key, help=help_
         )
+    elif f.kind == "multi":
+        st.multiselect(label, list(f.options), format_func=f.format or str, key=key, help=help_)
     elif f.kind == "textarea":
-        st.text_area(label, key=key, height=68, help=help_)
+        st.text_area(label, key=key, height=68, help=help_, max_chars=form.max_chars)
     else:
         placeholder = t(f.placeholder) if f.placeholder else None
-        st.text_input(label, key=key, placeholder=placeholder, help=help_)
+        st.text_input(
+            label,
+            key=key,
+            placeholder=placeholder,
+            help=help_,
+            max_chars=form.max_chars,
+            type="password" if f.kind == "password" else "default",
+        )
 
 
 def _fields(form: RecordForm) -> None:
@@ -208,10 +222,22 @@ def record_form(form: RecordForm, record: Record | None = None) -> None:
         state.problems = exc.problems
         st.rerun()
     state.problems = None
+    if form.save is not None:
+        save = form.save
+        opened_record = state.opened
+
+        def saved() -> Any:
+            out = save(opened_record, values)
+            _after_save(form, state)
+            return out
+
+        done = form.added(values) if opened_record is None else form.saved(values)
+        write(saved, success=done)
+        return
     if state.opened is None:
 
         def append() -> dict:
-            rec = workbook().append(form.table.key, values, user())
+            rec = workbook().append(form.table.key, values, person())
             _after_save(form, state)
             return rec
 
@@ -237,7 +263,7 @@ def _update(
             str(opened["id"]),
             dict(change),
             expected_version=int(opened.get("version") or 0),
-            user=user(),
+            actor=person(),
         )
         _after_save(form, state)
         return rec

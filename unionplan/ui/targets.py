@@ -33,7 +33,7 @@ from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
 from unionplan.goals import targets as tg
-from unionplan.ui import lang, t, user, workbook, write
+from unionplan.ui import lang, person, t, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 PERIOD_KEY = "targets_period"
@@ -382,7 +382,7 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
         return  # nothing written; the form keeps what was typed
 
     def append() -> dict:
-        out = workbook().append("progress", rec, user())
+        out = workbook().append("progress", rec, person())
         st.session_state["tp_nonce"] = nonce + 1
         return out
 
