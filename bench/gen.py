@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 from unionplan.data import schema
 from unionplan.data.store.base import Grid
+from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import to_cell
 
 LANG = "zh-Hans"
@@ -138,3 +140,27 @@ def build(n_activities: int, seed: int = 7) -> dict[str, Grid]:
         ),
     }
     return grids
+
+
+def dense(grids: dict[str, Grid]) -> dict[str, Grid]:
+    """A worst case: every empty cell filled, and two columns the app does not know on the
+    activities tab (~27 filled columns)."""
+    out = {}
+    for title, grid in grids.items():
+        extra = 2 if title == "活动" else 0
+        width = len(grid[0]) + extra
+        rows = [grid[0] + [f"自定义{i}" for i in range(extra)]]
+        for n, row in enumerate(grid[1:]):
+            row = list(row) + [""] * (width - len(row))
+            rows.append([v if v not in ("", None) else f"填充{n % 97}" for v in row])
+        out[title] = rows
+    return out
+
+
+def save_xlsx(path: Path, grids: dict[str, Grid]) -> None:
+    """Write the grids as a new workbook through the local store, in one transaction."""
+    store = XlsxStore(path)
+    with store.transaction():
+        store.create_tabs({title: g[0] for title, g in grids.items()})
+        for title, g in grids.items():
+            store.append_rows(title, g[1:], id_col=1)

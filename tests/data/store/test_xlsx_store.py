@@ -15,6 +15,7 @@ import filelock
 import openpyxl
 import pytest
 
+from tests.data.store.excel_extras import FEATURES, decorate, surviving
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.errors import BackendUnavailableError, ConfigError, NotFoundError
 
@@ -229,6 +230,41 @@ def test_title_rows_merged_cells_and_unknown_columns_survive(tmp_path: Path) -> 
     assert wb["说明"]["A1"].value == "不要删除本表"
     _assert_valid_package(path)
     assert XlsxStore(path).read_tab("活动")[4] == ["A-3", "读书会", "2026-04-23", 300, 1]
+
+
+def test_charts_pictures_and_excel_extensions_survive_writes_to_their_tab(tmp_path: Path) -> None:
+    # What a full openpyxl load + save drops (bench/bench_xlsx_store.py --openpyxl shows it):
+    # a write must keep every one of these, on the very tab it writes to.
+    path = tmp_path / "wb.xlsx"
+    store = _new(path)
+    store.append_rows("活动", [[f"A-{i}", "活动", None, i * 100] for i in range(1, 6)], id_col=1)
+    decorate(path, "活动")
+    assert all(surviving(path).values())
+    other = XlsxStore(path)
+    other.append_rows("活动", [["A-6", "读书会", dt.date(2026, 4, 23), 300]], id_col=1)
+    other.update_cells("活动", [(3, 4, 150), (2, 2, "改名")])
+    with other.transaction():
+        other.create_tabs({"备注": ["编号", "内容"]})
+        other.append_rows("备注", [["N-1", "新表"]], id_col=1)
+    assert surviving(path) == dict.fromkeys(FEATURES, True)
+    _assert_valid_package(path)
+    grid = XlsxStore(path).read_tab("活动")
+    assert grid[1:3] == [["A-1", "改名", None, 100], ["A-2", "活动", None, 150]]
+    assert grid[-1] == ["A-6", "读书会", dt.datetime(2026, 4, 23), 300]
+
+
+def test_a_write_changes_only_the_part_of_the_tab_it_writes_to(tmp_path: Path) -> None:
+    path = tmp_path / "wb.xlsx"
+    store = _new(path)
+    store.append_rows("活动", [["A-1", "活动", None, 100]], id_col=1)
+    decorate(path, "活动")
+    with zipfile.ZipFile(path) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    XlsxStore(path).append_rows("操作日志", [["L-1", "2026-03-08", "我"]], id_col=1)
+    with zipfile.ZipFile(path) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    assert list(after) == list(before)
+    assert {n for n in before if after[n] != before[n]} == {"xl/worksheets/sheet2.xml"}
 
 
 def test_append_goes_below_the_last_value_even_after_gaps(tmp_path: Path) -> None:
@@ -622,6 +658,24 @@ def test_a_truncated_workbook_is_backend_unavailable(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-200])
     with pytest.raises(BackendUnavailableError):
         XlsxStore(path).read_all()
+
+
+def test_a_damaged_part_the_app_never_reads_stops_a_save(tmp_path: Path) -> None:
+    # Every save writes every part anew (zipio.py): a picture whose bytes are damaged is
+    # found then, and the file is left as it is rather than saved with the damage.
+    path = tmp_path / "wb.xlsx"
+    _new(path).append_rows("活动", [["A-1"]], id_col=1)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/image1.png", b"x" * 5000)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"xl/media/image1.png") + len("xl/media/image1.png")
+    data[at + 5 : at + 7] = bytes(b ^ 0xFF for b in data[at + 5 : at + 7])
+    path.write_bytes(bytes(data))
+    store = XlsxStore(path)
+    assert store.read_tab("活动") == [HEADER, ["A-1"]]
+    with pytest.raises(BackendUnavailableError, match=r"image1\.png"):
+        store.append_rows("活动", [["A-2"]], id_col=1)
+    assert path.read_bytes() == bytes(data)
 
 
 def test_a_path_that_is_not_xlsx_is_a_config_error(tmp_path: Path) -> None:
