@@ -55,7 +55,6 @@ def _activities(path: Path) -> list[dict]:
 def _page(page: str, lang: str = "zh-Hans") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
-    at.session_state["user_name"] = "王老师"
     at.run()
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -103,7 +102,7 @@ def test_add_through_the_form_then_table_and_calendar(workbook_path: Path, lang:
     assert rec["title"] == "庆祝三八妇女节" and rec["category"] == "festival"
     assert rec["start"] == PlanDate(YEAR, 3, 8) and rec["time"] == "14:30-16:00"
     assert rec["budget"] == 1600 and rec["planned_participants"] == 60
-    assert rec["status"] == "planned" and rec["updated_by"] == "王老师"
+    assert rec["status"] == "planned" and rec["updated_by"] == "local"
 
     table = at.dataframe[0].value
     assert "庆祝三八妇女节" in table.to_string()
@@ -180,7 +179,7 @@ def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> No
     rec = wb.append(
         "activities",
         {"title": "教代会", "start": PlanDate(YEAR, 6, 10), "responsible": "张主席"},
-        "李老师",
+        admin("李老师"),
     )
     _fresh_caches()
     at = _page("activities")
@@ -213,12 +212,12 @@ def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> No
     assert not at.exception and not at.error
     (now,) = _activities(workbook_path)
     assert now["title"] == "二届四次教代会" and now["location"] == "学校报告厅"
-    assert now["version"] == 3 and now["updated_by"] == "王老师"
+    assert now["version"] == 3 and now["updated_by"] == "local"
 
 
 def test_conflict_take_theirs_reloads_the_form(workbook_path: Path) -> None:
     rec = _wb(workbook_path).append(
-        "activities", {"title": "教代会", "start": PlanDate(YEAR, 6)}, "李老师"
+        "activities", {"title": "教代会", "start": PlanDate(YEAR, 6)}, admin("李老师")
     )
     _fresh_caches()
     at = _page("activities")
@@ -247,7 +246,7 @@ def test_quick_actions(workbook_path: Path) -> None:
             "recurrence": "biweekly",
             "recurrence_until": dt.date(YEAR, 6, 30),
         },
-        "李老师",
+        admin("李老师"),
     )
     _fresh_caches()
     at = _page("activities")
@@ -295,8 +294,12 @@ def test_quick_actions(workbook_path: Path) -> None:
 
 def test_filters_narrow_the_table_and_totals(workbook_path: Path) -> None:
     wb = _wb(workbook_path)
-    wb.append("activities", {"title": "三八节", "start": PlanDate(YEAR, 3, 8), "budget": 1600}, "x")
-    wb.append("activities", {"title": "春游", "start": PlanDate(YEAR, 4), "budget": 5000}, "x")
+    wb.append(
+        "activities", {"title": "三八节", "start": PlanDate(YEAR, 3, 8), "budget": 1600}, admin("x")
+    )
+    wb.append(
+        "activities", {"title": "春游", "start": PlanDate(YEAR, 4), "budget": 5000}, admin("x")
+    )
     _fresh_caches()
     at = _page("activities", "en")
     assert at.metric[0].value == "2"

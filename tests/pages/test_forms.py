@@ -31,7 +31,9 @@ def activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
     path = tmp_path / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)))
     wb.ensure_tabs("zh-Hans")
-    rec = wb.append("activities", {"title": "教代会", "start": PlanDate(YEAR, 6, 10)}, "李老师")
+    rec = wb.append(
+        "activities", {"title": "教代会", "start": PlanDate(YEAR, 6, 10)}, admin("李老师")
+    )
     monkeypatch.setenv(ENV_WORKBOOK, str(path))
     st.cache_resource.clear()
     yield path, rec["id"]
@@ -41,7 +43,6 @@ def activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
 def _edit_form(rid: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["lang"] = "zh-Hans"
-    at.session_state["user_name"] = "王老师"
     at.run()
     at.switch_page("pages/activities.py").run()
     at.selectbox(key="act_chosen").set_value(rid).run()

@@ -36,8 +36,8 @@ def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     path = tmp_path / "targets.xlsx"
     wb = _store(path)
     wb.ensure_tabs("zh-Hans")
-    wb.set_setting("plan_year", str(YEAR), "test")
-    wb.append("units", {"id": "U-EAST", "name": "东社区联合工会"}, "test")
+    wb.set_setting("plan_year", str(YEAR), admin("test"))
+    wb.append("units", {"id": "U-EAST", "name": "东社区联合工会"}, admin("test"))
     wb.append(
         "targets",
         {
@@ -48,7 +48,7 @@ def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
             "target_value": 0.9,
             "unit": "U-EAST",
         },
-        "test",
+        admin("test"),
     )
     wb.append(
         "targets",
@@ -60,7 +60,7 @@ def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
             "target_value": 50,
             "unit_of_measure": "人次",
         },
-        "test",
+        admin("test"),
     )
     monkeypatch.setenv(ENV_WORKBOOK, str(path))
     st.cache_resource.clear()
@@ -75,7 +75,6 @@ def _fresh(path: Path) -> WorkbookData:
 def _targets_page(lang: str = "zh-Hans") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
-    at.session_state["user_name"] = "王老师"
     at.run()
     at.switch_page("pages/targets.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -118,7 +117,7 @@ def test_recording_progress_moves_the_status(workbook_path: Path) -> None:
     assert (row["target_id"], row["numerator"], row["denominator"]) == ("T-RATE", 46, 50)
     assert row["unit"] == "U-EAST"  # the target's unit is the default reporting unit
     assert row["date"] == dt.date(YEAR, 6, 1) and row["note"] == "46 家已签订"
-    assert row["updated_by"] == "王老师"
+    assert row["updated_by"] == "local"
 
 
 @pytest.mark.parametrize(
@@ -186,9 +185,9 @@ def test_add_a_target_through_the_form(workbook_path: Path) -> None:
 def test_period_selector_moves_the_figures(workbook_path: Path) -> None:
     wb = _store(workbook_path)
     wb.append("progress", {"target_id": "T-COUNT", "date": dt.date(YEAR, 2, 1), "value": 20},
-              "test")  # fmt: skip
+              admin("test"))  # fmt: skip
     wb.append("progress", {"target_id": "T-COUNT", "date": dt.date(YEAR, 8, 1), "value": 30},
-              "test")  # fmt: skip
+              admin("test"))  # fmt: skip
     st.cache_resource.clear()
     at = _targets_page()
     assert "✔ 已达成" in _detail_status(at, "T-COUNT")  # 50 of 50 by year end
@@ -220,4 +219,4 @@ def test_edit_conflict_shows_both_versions_and_keeps_mine_on_request(workbook_pa
     at.button(key=f"{key}_mine").click().run()
     assert not at.exception and not at.error
     row = _fresh(workbook_path).df("targets").set_index("id").loc["T-COUNT"]
-    assert row["target_value"] == 60 and row["version"] == 3 and row["updated_by"] == "王老师"
+    assert row["target_value"] == 60 and row["version"] == 3 and row["updated_by"] == "local"

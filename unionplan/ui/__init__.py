@@ -330,7 +330,9 @@ def record_counts_text(d: WorkbookData) -> str:
     )
 
 
-def issues_frame(d: WorkbookData, tab: str | None = None) -> pd.DataFrame:
+def issues_frame(
+    d: WorkbookData, tab: str | None = None, *, who: Person | None = None
+) -> pd.DataFrame:
     """The workbook's data issues as a table people can act on: tab, row, column, text.
 
     The text as typed of a personal field is shown only to those who may see the personal
@@ -338,7 +340,7 @@ def issues_frame(d: WorkbookData, tab: str | None = None) -> pd.DataFrame:
     and column are enough to find the cell in the sheet.
     """
     col = lambda k: t(f"data.col.{k}")  # noqa: E731 - local shorthand
-    who = person()
+    who = who or person()
     all_personal = access.can_see_all_personal(who)
     units = None if all_personal else unit_tree(d)
 
