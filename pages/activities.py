@@ -46,6 +46,10 @@ else:
         key="act_table",
     )
 
+if not ui.may_write("activities"):
+    st.caption(ui.t("auth.read_only"))
+    st.stop()  # a reader's page ends with the table: no add form, no actions
+
 # -- add ----------------------------------------------------------------------------------
 with st.expander(ui.t("activities.add_heading"), icon=":material/add:"):
     act_ui.activity_form("act_add")

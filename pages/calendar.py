@@ -46,12 +46,14 @@ state = calendar(
     callbacks=["eventClick"],
     key=cal_ui.component_key(view, lang, f.year),
 )
-cal_ui.clicked(state)  # a click on an activity opens it in the dialog below
+if ui.may_write("activities"):
+    cal_ui.clicked(state)  # a click on an activity opens it in the dialog below
 
 st.markdown(calendar_view.legend_html(lang), unsafe_allow_html=True)
 if not holidays.has_statutory_data(f.year):
     st.caption(ui.t("calendar.no_statutory", year=f.year))
-cal_ui.editor(d)
+if ui.may_write("activities"):
+    cal_ui.editor(d)
 
 # -- exports ------------------------------------------------------------------------------
 st.subheader(ui.t("calendar.export_heading"))

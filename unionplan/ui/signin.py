@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit import config
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from unionplan.auth import signin, tokens
@@ -71,7 +72,7 @@ def oidc_configured() -> bool:
 def listens_beyond_loopback() -> bool:
     """Whether the server accepts connections from other machines (server.address unset,
     0.0.0.0, or a real interface's address)."""
-    address = (st.get_option("server.address") or "").strip().strip("[]")
+    address = (config.get_option("server.address") or "").strip().strip("[]")
     if address.casefold() == "localhost":
         return False
     try:
@@ -134,7 +135,7 @@ def _password_account(u: UsersFile) -> Account | None:
     """The account of this session or of the cookie this browser sent; else the form."""
     token = st.session_state.get(_TOKEN)
     if not token and not st.session_state.get(_SIGNED_OUT):
-        token = st.context.cookies.get(COOKIE)
+        token = cookie_token()
     account = signin.resume(u, token) if token else None
     if account is None:
         if st.session_state.get(_LOGIN):  # revoked elsewhere: a new password, removed
@@ -144,6 +145,12 @@ def _password_account(u: UsersFile) -> Account | None:
     st.session_state[_LOGIN] = account.login
     st.session_state[_TOKEN] = token
     return account
+
+
+def cookie_token() -> str | None:
+    """The sign-in token this browser sent with the request that opened the session."""
+    value = st.context.cookies.get(COOKIE)
+    return value if isinstance(value, str) and _TOKEN_TEXT.match(value) else None
 
 
 def _submit() -> None:
