@@ -47,6 +47,7 @@ PAGES = [
     ("activities", "pages/activities.py"),
     ("targets", "pages/targets.py"),
     ("data", "pages/data.py"),
+    ("users", "pages/users.py"),
 ]
 
 
@@ -82,6 +83,9 @@ def start_app(workbook: Path, log: Path, *, extra_env: dict[str, str] | None = N
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIONPLAN_")}
     env.update({"UNIONPLAN_WORKBOOK": str(workbook), "PYTHONUNBUFFERED": "1"})
+    # Single-person mode unless a test brings its accounts: never the checkout's own
+    # data/users.toml, which would put a developer's accounts in front of every test.
+    env["UNIONPLAN_USERS_FILE"] = str(log.parent / "no-accounts" / "users.toml")
     env.update(extra_env or {})
     cmd = [
         sys.executable,
