@@ -109,6 +109,8 @@ def test_sign_in_through_the_form(
         _heading(page, i18n.t("common.nav.overview", LANG))
         _no_exception(page, accounts_server)
         screenshot(page, f"signin-{login}-{viewport['width']}")
+        logged = accounts_server.log.read_text(encoding="utf-8", errors="replace")
+        assert PASSWORD not in logged and "not-the-password" not in logged
         if viewport is DESKTOP:
             nav = page.locator('[data-testid="stSidebarNav"]')  # type: ignore[attr-defined]
             data_link = nav.get_by_text(i18n.t("common.nav.data", LANG))
@@ -151,3 +153,32 @@ def test_single_person_mode_says_so(browser: object, app_server: AppServer, tmp_
         screenshot(help_page, "accounts-help-1366")
     finally:
         page.context.close()  # type: ignore[attr-defined]
+
+
+def test_a_bookmark_to_an_admin_page_on_a_fresh_server_shows_the_sign_in_page(
+    browser: object, tmp_path: Path
+) -> None:
+    """The first request after a server start runs a page script on its own (Streamlit's
+    pages/ folder guess, see ui.leave_pages_folder_mode): it must still meet the gate."""
+    users_file = tmp_path / "users.toml"
+    passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        manage.add_account(UsersFile(users_file), admin(), "boss", ["admin"], password=PASSWORD)
+    finally:
+        passwords.use_hasher(PasswordHasher())
+    server = start_app(
+        demo_workbook(tmp_path / "unionplan.xlsx"),
+        tmp_path / "streamlit.log",
+        extra_env={"UNIONPLAN_USERS_FILE": str(users_file)},
+    )
+    try:
+        for address in ("data", "users"):
+            page = open_app(browser, server, address)
+            try:
+                _heading(page, i18n.t("auth.signin_title", LANG))
+                text = page.locator("body").inner_text()  # type: ignore[attr-defined]
+                assert "某某中学工会" not in text and "unionplan.xlsx" not in text
+            finally:
+                page.context.close()  # type: ignore[attr-defined]
+    finally:
+        stop_app(server)

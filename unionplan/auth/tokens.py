@@ -17,6 +17,7 @@ import hmac
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,10 +48,12 @@ def server_secret(users_file: Path) -> bytes:
     else:
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(secrets.token_hex(32))
-    text = path.read_text(encoding="ascii").strip()
-    if len(text) < 32:  # a file being written by another process right now, or damaged
-        raise OSError(f"{path}: the session secret is too short")
-    return text.encode("ascii")
+    for _ in range(40):  # another process may have created it a moment ago, still empty
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) >= 32:
+            return text.encode("ascii")
+        time.sleep(0.05)
+    raise OSError(f"{path}: the session secret is damaged (too short); delete it to renew")
 
 
 def _b64(data: bytes) -> str:

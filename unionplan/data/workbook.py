@@ -30,7 +30,6 @@ from unionplan.errors import ConflictError, NotFoundError, UnionplanError
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
 ROW = "_row"  # DataFrame column: the sheet row number the user sees
-MASK = "***"  # the data-issues table's mask (ui); the audit log uses privacy.mask
 
 
 @dataclass(frozen=True)
