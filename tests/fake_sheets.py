@@ -3,12 +3,13 @@
 `FakeSheets` is a threaded HTTP server on 127.0.0.1 that answers the calls gspread 6 makes
 for unionplan's store (metadata, values get/batchGet/update/batchUpdate/append/clear and
 spreadsheets:batchUpdate) the way Google does, as recorded in the cassettes under
-``shared/reference/gspread-cassettes``: trailing blanks trimmed, A1 ranges echoed with
+``tests/data/store/cassettes``: trailing blanks trimmed, A1 ranges echoed with
 quoted sheet names, the ``updates`` reply of append, RAW vs USER_ENTERED, Google's JSON error
 bodies. It can inject scripted faults per request kind (429, 5xx, an HTML 502, a timeout or
 dropped connection after the request was applied) and logs every request for counting.
 
-Test modules import the fixtures: ``from tests.fake_sheets import fake_sheets, gsheets_store``.
+Its fixtures (`fake_sheets`, `sheets_emulator`, `gsheets_store`) are offered to every test
+by tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -32,13 +33,26 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+import requests
+
+from unionplan.data.store.gsheets import EMULATOR_ENV, EmulatorSession, GSheetsStore
 
 JSON_TYPE = "application/json; charset=UTF-8"
+# A FakeSession marks its requests with _CLIENT_HEADER; the fake marks its answer to one that
+# hit a timeout fault with _FAULT_HEADER, and the session raises the timeout (see Fault).
+_CLIENT_HEADER = "X-Fake-Sheets-Client"
+_FAULT_HEADER = "X-Fake-Sheets-Fault"
 
-# The account the test store pretends to be: only its e-mail is used (error messages).
+# The service-account key every test uses, shaped like the JSON file Google hands out. The
+# fake needs no credentials (the emulator variable routes requests anonymously), so only the
+# fields the app reads matter: the e-mail (whom to share the sheet with, error messages) and
+# a private key that is present and PEM-shaped but not a real key. The `service_account_file`
+# fixture (tests/conftest.py) writes it to a file.
 TEST_SERVICE_ACCOUNT: dict[str, str] = {
     "type": "service_account",
     "project_id": "unionplan-test",
+    "private_key_id": "abc",
+    "private_key": "-----BEGIN PRIVATE KEY-----\nFAKE\n-----END PRIVATE KEY-----\n",
     "client_email": "unionplan-bot@unionplan-test.iam.gserviceaccount.com",
     "client_id": "1234567890",
     "token_uri": "https://oauth2.googleapis.com/token",
@@ -848,9 +862,16 @@ class Fault:
     """A scripted misbehaviour for the next request(s) of one kind.
 
     ``apply`` first performs the request (as Google sometimes does before failing); then
-    ``delay`` stalls the answer (longer than the client's timeout = a timeout), ``drop``
-    closes the connection without an answer, or ``status`` answers with that error.
-    ``times`` is how many requests it hits; None means every one (a persistent outage).
+    ``delay`` withholds the answer (a timeout), ``drop`` closes the connection without an
+    answer, or ``status`` answers with that error. ``times`` is how many requests it hits;
+    None means every one (a persistent outage).
+
+    A timeout is decided by the fake, not by a clock: a `FakeSession` client (what test
+    stores use, `FakeSheets.session()`) gets requests' ReadTimeout as soon as the fake has
+    applied or refused the request, so the client never gives up before the write landed
+    and never gives up on a request that was merely slow on a loaded machine. Any other
+    client sees the answer stalled for ``delay`` seconds, and times out if that is longer
+    than its own timeout.
     """
 
     status: int | None = 500
@@ -876,7 +897,7 @@ class Fault:
 
     @classmethod
     def timeout(cls, delay: float = 5.0, *, apply: bool = True, times: int | None = 1) -> Fault:
-        """Stall ``delay`` s (after applying the request, by default) before answering."""
+        """No answer in time (after applying the request, by default); see the class notes."""
         return cls(status=None if apply else 503, apply=apply, delay=delay, times=times)
 
     @classmethod
@@ -950,6 +971,10 @@ class FakeSheets:
     @property
     def base_url(self) -> str:
         return f"http://{self.host}"
+
+    def session(self) -> FakeSession:
+        """A requests session for a test store (``GSheetsStore(…, session=…)``)."""
+        return FakeSession(self)
 
     # test set-up helpers (no HTTP)
 
@@ -1148,6 +1173,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _misbehave(
         self, entry: LoggedRequest, fault: Fault, status: int = 200, payload: Any = None
     ) -> None:
+        if fault.delay and self.headers.get(_CLIENT_HEADER):
+            # The request has been applied (or refused) by now: the FakeSession raises the
+            # timeout when this answer arrives, so it cannot give up any earlier.
+            status = status if fault.status is None else fault.status
+            self._send(entry, status, payload or {}, {_FAULT_HEADER: "timeout"})
+            return
         if fault.delay:
             self.fake._closing.wait(fault.delay)
         if fault.drop:
@@ -1252,7 +1283,27 @@ class _Handler(BaseHTTPRequestHandler):
         raise ApiError(404, "Method not found.")
 
 
-# -- pytest fixtures (import them into a test module to use them) ---------------------------
+class FakeSession(EmulatorSession):
+    """The session test stores use: Google's URLs go to the fake, as the emulator variable
+    makes the app's do, and a `Fault.timeout` ends in the ReadTimeout requests raises when
+    an answer does not come, at the moment the fake decides (see `Fault`)."""
+
+    def __init__(self, fake: FakeSheets) -> None:
+        super().__init__(fake.host)
+        self.headers[_CLIENT_HEADER] = "1"
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        response = super().request(method, url, *args, **kwargs)
+        if response.headers.get(_FAULT_HEADER) == "timeout":
+            response.close()
+            raise requests.exceptions.ReadTimeout(
+                f"fake_sheets: no answer to {method!r} {url!r} (a scripted timeout)",
+                request=response.request,
+            )
+        return response
+
+
+# -- pytest fixtures (tests/conftest.py offers them to every test) ----------------------------
 
 
 class RecordingSleep:
@@ -1274,16 +1325,26 @@ def fake_sheets() -> Iterator[FakeSheets]:
 
 
 @pytest.fixture
-def gsheets_store(fake_sheets: FakeSheets, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A GSheetsStore on a fresh fake spreadsheet, routed there by the emulator variable.
+def sheets_emulator(fake_sheets: FakeSheets, monkeypatch: pytest.MonkeyPatch) -> FakeSheets:
+    """The fake, with the emulator variable set: the app's Google connections go to it."""
+    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
+    return fake_sheets
+
+
+@pytest.fixture
+def gsheets_store(sheets_emulator: FakeSheets) -> GSheetsStore:
+    """A GSheetsStore on a fresh fake spreadsheet, through a `FakeSession`; the emulator
+    variable is set too, for code under test that opens its own store.
 
     Backoff sleeps are recorded, not slept (``store._sleep.delays``); the key is
     ``store.key`` and the fake is ``fake_sheets``.
     """
-    from unionplan.data.store.gsheets import EMULATOR_ENV, GSheetsStore
-
-    key = fake_sheets.create_spreadsheet(title="unionplan test")
-    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
+    key = sheets_emulator.create_spreadsheet(title="unionplan test")
     return GSheetsStore.connect(
-        key, TEST_SERVICE_ACCOUNT, timeout=5.0, sleep=RecordingSleep(), rng=lambda: 1.0
+        key,
+        TEST_SERVICE_ACCOUNT,
+        session=sheets_emulator.session(),
+        timeout=5.0,
+        sleep=RecordingSleep(),
+        rng=lambda: 1.0,
     )

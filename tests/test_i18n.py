@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import ROOT
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 
-ROOT = Path(__file__).resolve().parent.parent
 AREAS = sorted({f.name for lang in LANGS for f in (i18n.LOCALES / lang).glob("*.toml")})
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -39,20 +40,9 @@ RUN_TIMEOUT_MS = 90_000  # one script run, first load of the workbook included
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# Every page the navigation can show: (url path, nav title key). A test uses those whose
-# script exists, like app.py does.
-PAGES = [
-    ("overview", "pages/overview.py"),
-    ("calendar", "pages/calendar.py"),
-    ("activities", "pages/activities.py"),
-    ("targets", "pages/targets.py"),
-    ("data", "pages/data.py"),
-    ("users", "pages/users.py"),
-]
-
-
-def existing_pages() -> list[str]:
-    return [name for name, script in PAGES if (ROOT / script).exists()]
+# Every page the navigation shows, by name: its script is pages/<name>.py, its title
+# common.nav.<name>, its URL path `url_for(name)`.
+PAGES = ["overview", "calendar", "activities", "targets", "data", "users"]
 
 
 def url_for(name: str) -> str:

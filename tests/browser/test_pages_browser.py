@@ -9,10 +9,10 @@ import pytest
 
 from tests.browser.conftest import (
     DESKTOP,
+    PAGES,
     PHONE,
     AppServer,
     demo_workbook,
-    existing_pages,
     open_app,
     screenshot,
     start_app,
@@ -38,7 +38,7 @@ def _check(page: object, name: str, lang: str, server: AppServer) -> None:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["zh-Hans", "en"])
-@pytest.mark.parametrize("name", existing_pages())
+@pytest.mark.parametrize("name", PAGES)
 def test_page_renders(
     browser: object, app_server: AppServer, name: str, lang: str, viewport: dict[str, int]
 ) -> None:

@@ -3,7 +3,7 @@ gspread client against the local fake Sheets API). Both must behave the same."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -49,13 +49,7 @@ TABS = {"设置": SETTINGS, "活动安排": MESSY}
 Factory = Callable[[dict[str, Grid]], tuple[Store, Store, Callable[[str], Grid]]]
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeSheets]:
-    with FakeSheets() as f:
-        yield f
-
-
-def _gsheets(fake: FakeSheets, timeout: float = 5.0) -> Factory:
+def _gsheets(fake: FakeSheets) -> Factory:
     def make(tabs: dict[str, Grid]) -> tuple[Store, Store, Callable[[str], Grid]]:
         key = fake.create_spreadsheet(tabs=tabs)
 
@@ -63,8 +57,8 @@ def _gsheets(fake: FakeSheets, timeout: float = 5.0) -> Factory:
             return GSheetsStore(
                 key,
                 TEST_SERVICE_ACCOUNT,
-                emulator_host=fake.host,
-                timeout=timeout,
+                session=fake.session(),
+                timeout=5.0,
                 sleep=RecordingSleep(),
                 rng=lambda: 1.0,
             )
@@ -100,8 +94,8 @@ def _xlsx(tmp_path: Path) -> Factory:
 
 
 @pytest.fixture(params=["xlsx", "gsheets"])
-def factory(request: pytest.FixtureRequest, tmp_path: Path, fake: FakeSheets) -> Factory:
-    return _xlsx(tmp_path) if request.param == "xlsx" else _gsheets(fake)
+def factory(request: pytest.FixtureRequest, tmp_path: Path, fake_sheets: FakeSheets) -> Factory:
+    return _xlsx(tmp_path) if request.param == "xlsx" else _gsheets(fake_sheets)
 
 
 def _audited(raw: Callable[[str], Grid], record_id: str) -> int:
@@ -180,22 +174,22 @@ def test_second_store_instance_gets_a_conflict(factory: Factory) -> None:
     assert err.value.current["title"] == "春游（改期）"
 
 
-def test_google_request_counts(fake: FakeSheets) -> None:
-    store, _, _ = _gsheets(fake)(TABS)
+def test_google_request_counts(fake_sheets: FakeSheets) -> None:
+    store, _, _ = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     # The first write gives the hand-made tab the columns it lacks (version, created_at …).
     wb.append("activities", {"title": "热身"}, actor=admin("u"))
     wb.load(fresh=True)
-    fake.reset_log()
+    fake_sheets.reset_log()
     wb.load(fresh=True)
-    assert [r.kind for r in fake.requests()] == ["values.batchGet"]  # a refresh: one read
-    fake.reset_log()
+    assert [r.kind for r in fake_sheets.requests()] == ["values.batchGet"]  # a refresh: one read
+    fake_sheets.reset_log()
     wb.append("activities", {"title": "五一表彰", "category": "awards"}, actor=admin("u"))
-    kinds = [r.kind for r in fake.requests()]
+    kinds = [r.kind for r in fake_sheets.requests()]
     assert kinds == ["spreadsheets.batchUpdate"]  # the row and its audit row, one write
     wb.load()
-    fake.reset_log()
+    fake_sheets.reset_log()
     wb.update(
         "activities",
         "A-2",
@@ -203,59 +197,59 @@ def test_google_request_counts(fake: FakeSheets) -> None:
         expected_version=1,
         actor=admin("u"),
     )
-    kinds = [r.kind for r in fake.requests()]
+    kinds = [r.kind for r in fake_sheets.requests()]
     # one read of the tab (the version check); one write: the cells and the audit row
     assert kinds == ["values.get", "spreadsheets.batchUpdate"]
 
 
-def test_google_429_then_success_lands_once(fake: FakeSheets) -> None:
-    store, _, raw = _gsheets(fake)(TABS)
+def test_google_429_then_success_lands_once(fake_sheets: FakeSheets) -> None:
+    store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
-    fake.reset_log()
-    fake.fail("spreadsheets.batchUpdate", Fault.quota())
+    fake_sheets.reset_log()
+    fake_sheets.fail("spreadsheets.batchUpdate", Fault.quota())
     rec = wb.append("activities", {"title": "读书会"}, actor=admin("u"))
-    assert len(fake.requests("spreadsheets.batchUpdate")) == 2  # refused once, then landed
+    assert len(fake_sheets.requests("spreadsheets.batchUpdate")) == 2  # refused once, then landed
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
     assert _audited(raw, rec["id"]) == 1
 
 
-def test_google_timeout_on_append_no_duplicate(fake: FakeSheets) -> None:
-    store, _, raw = _gsheets(fake, timeout=0.5)(TABS)  # a short timeout keeps it quick
+def test_google_timeout_on_append_no_duplicate(fake_sheets: FakeSheets) -> None:
+    store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
-    fake.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=True))
+    fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(apply=True))
     rec = wb.append("activities", {"title": "羽毛球友谊赛"}, actor=admin("u"))
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
     assert _audited(raw, rec["id"]) == 1
 
 
-def test_google_timeout_before_applying_is_retried_once(fake: FakeSheets) -> None:
-    store, _, raw = _gsheets(fake, timeout=0.5)(TABS)
+def test_google_timeout_before_applying_is_retried_once(fake_sheets: FakeSheets) -> None:
+    store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
-    fake.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=False))
+    fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(apply=False))
     rec = wb.append("activities", {"title": "乒乓球赛"}, actor=admin("u"))
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
     assert _audited(raw, rec["id"]) == 1
 
 
-def test_google_persistent_500_is_clear_and_writes_nothing(fake: FakeSheets) -> None:
-    store, _, raw = _gsheets(fake)(TABS)
+def test_google_persistent_500_is_clear_and_writes_nothing(fake_sheets: FakeSheets) -> None:
+    store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.load(fresh=True)
     before = raw("活动安排")
-    fake.fail("spreadsheets.batchUpdate", Fault.error(500, times=None))
+    fake_sheets.fail("spreadsheets.batchUpdate", Fault.error(500, times=None))
     with pytest.raises(BackendUnavailableError):
         wb.append("activities", {"title": "不会丢的活动"}, actor=admin("u"))
-    fake.clear_faults()
+    fake_sheets.clear_faults()
     after = raw("活动安排")
     assert len(after) == len(before)
     assert after[3:] == before[3:]  # no row half-written (the header may have gained columns)
@@ -307,18 +301,18 @@ def test_append_many_of_nothing_writes_nothing(factory: Factory) -> None:
     assert store.stats.writes == writes
 
 
-def test_google_append_many_sends_one_batch_update(fake: FakeSheets) -> None:
-    store, _, raw = _gsheets(fake)(TABS)
+def test_google_append_many_sends_one_batch_update(fake_sheets: FakeSheets) -> None:
+    store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
     wb.append("activities", WARM_ACTIVITY, actor=admin("u"))
     wb.append("targets", WARM_TARGET, actor=admin("u"))
     wb.load(fresh=True)
-    fake.reset_log()
+    fake_sheets.reset_log()
     items = [("activities", {"title": f"活动{n}", "start": PlanDate(2026, n)}) for n in (1, 2, 3)]
     items.append(("targets", {"title": "建会率", "metric": "rate", "target_value": 0.95}))
     made = wb.append_many(items, actor=admin("u"))
-    assert [r.kind for r in fake.requests()] == ["spreadsheets.batchUpdate"]
+    assert [r.kind for r in fake_sheets.requests()] == ["spreadsheets.batchUpdate"]
     titles = [str(row[0]) for row in raw("活动安排") if row]
     assert titles[-3:] == [f"活动{n}" for n in (1, 2, 3)]
     assert all(_audited(raw, rec["id"]) == 1 for rec in made)

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401 - pytest fixture
+from tests import ROOT
+from tests.fake_sheets import FakeSheets
 from unionplan import i18n
 from unionplan.data.store.gsheets import EMULATOR_ENV
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.ops import transfer
-
-ROOT = Path(__file__).resolve().parents[2]
 
 SETTINGS = [["编号", "项目", "值"], ["S-1", "plan_year", "2026"], ["S-2", "language", "简体中文"]]
 # A hand-edited tab: title row, blank row, an unknown column, a bad date, a bad number.
@@ -113,7 +112,7 @@ def test_check_a_file_that_is_not_xlsx_fails_clearly(tmp_path: Path, name: str) 
     assert "Traceback" not in done.stderr
 
 
-def test_check_unreachable_google_sheet_fails_clearly(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_check_unreachable_google_sheet_fails_clearly(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet(title="not shared")
     fake_sheets.deny(key)
     done = run("check", key, env={EMULATOR_ENV: fake_sheets.host})
@@ -140,7 +139,7 @@ def test_copy_xlsx_to_xlsx_keeps_columns_title_rows_and_ids(tmp_path: Path) -> N
     assert text_grids(dst) == text_grids(src)
 
 
-def test_copy_local_to_google(demo_path: Path, fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_copy_local_to_google(demo_path: Path, fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet(title="new")
     done = run("copy", str(demo_path), key, env={EMULATOR_ENV: fake_sheets.host})
     assert done.returncode == 0, done.stderr

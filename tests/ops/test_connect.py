@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401 - pytest fixture
+from tests.fake_sheets import TEST_SERVICE_ACCOUNT as KEY
+from tests.fake_sheets import FakeSheets
 from tests.memory_store import MemoryStore
 from tests.people import admin
 from unionplan import i18n
@@ -16,16 +17,6 @@ from unionplan.data.sheet_address import sheet_url
 from unionplan.data.store.gsheets import EMULATOR_ENV
 from unionplan.errors import ConfigError, PermissionDeniedError, UnionplanError
 from unionplan.ops import connect
-
-KEY = {
-    "type": "service_account",
-    "project_id": "union-test",
-    "private_key_id": "abc",
-    "private_key": "-----BEGIN PRIVATE KEY-----\nFAKE\n-----END PRIVATE KEY-----\n",
-    "client_email": "bot@union-test.iam.gserviceaccount.com",
-    "client_id": "1",
-    "token_uri": "https://oauth2.googleapis.com/token",
-}
 
 
 def _key_of(exc: pytest.ExceptionInfo[UnionplanError]) -> str:
@@ -40,13 +31,11 @@ def test_sheet_url_or_key() -> None:
     assert _key_of(exc) == "data.err.bad_url"
 
 
-def test_service_account_from_bytes_path_and_mapping(tmp_path: Path) -> None:
-    raw = json.dumps(KEY).encode()
+def test_service_account_from_bytes_path_and_mapping(service_account_file: Path) -> None:
+    raw = service_account_file.read_bytes()
     assert connect.read_service_account(raw).email == KEY["client_email"]
-    path = tmp_path / "key.json"
-    path.write_bytes(raw)
-    acct = connect.read_service_account(str(path))
-    assert acct.email == KEY["client_email"] and acct.path == str(path)
+    acct = connect.read_service_account(str(service_account_file))
+    assert acct.email == KEY["client_email"] and acct.path == str(service_account_file)
     assert connect.read_service_account({**KEY, "spreadsheet": "x"}).email == KEY["client_email"]
     assert "PRIVATE" not in repr(acct)  # the key never shows up in logs or reprs
 
@@ -58,6 +47,7 @@ def test_service_account_from_bytes_path_and_mapping(tmp_path: Path) -> None:
         (json.dumps({"installed": {}}).encode(), "data.err.key_not_service_account"),
         (json.dumps({**KEY, "private_key": ""}).encode(), "data.err.key_incomplete"),
     ],
+    ids=["not-json", "not-a-service-account", "no-private-key"],
 )
 def test_bad_keys_are_explained(content: bytes, key: str) -> None:
     with pytest.raises(ConfigError) as exc:
@@ -73,14 +63,8 @@ def test_missing_key_file_is_explained(tmp_path: Path) -> None:
     assert "nope.json" in i18n.t(exc.value.key, "en", **exc.value.params)
 
 
-@pytest.fixture
-def emulated(fake_sheets: FakeSheets, monkeypatch: pytest.MonkeyPatch) -> FakeSheets:  # noqa: F811
-    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
-    return fake_sheets
-
-
-def test_check_lists_tabs_and_tables(emulated: FakeSheets) -> None:
-    key = emulated.create_spreadsheet(tabs={"活动": [["编号", "活动名称"]], "笔记": [["x"]]})
+def test_check_lists_tabs_and_tables(sheets_emulator: FakeSheets) -> None:
+    key = sheets_emulator.create_spreadsheet(tabs={"活动": [["编号", "活动名称"]], "笔记": [["x"]]})
     acct = connect.read_service_account(KEY)
     check = connect.check_connection(f"https://docs.google.com/spreadsheets/d/{key}/edit", acct)
     assert check.key == key and check.email == KEY["client_email"]
@@ -91,14 +75,14 @@ def test_check_lists_tabs_and_tables(emulated: FakeSheets) -> None:
     assert (loc.kind, loc.target, loc.source) == ("gsheets", key, "session")
 
 
-def test_fresh_sheet_is_empty(emulated: FakeSheets) -> None:
-    key = emulated.create_spreadsheet()
+def test_fresh_sheet_is_empty(sheets_emulator: FakeSheets) -> None:
+    key = sheets_emulator.create_spreadsheet()
     assert connect.check_connection(key, connect.read_service_account(KEY)).is_empty
 
 
-def test_not_shared_tells_whom_to_share_with(emulated: FakeSheets) -> None:
-    key = emulated.create_spreadsheet()
-    emulated.deny(key)
+def test_not_shared_tells_whom_to_share_with(sheets_emulator: FakeSheets) -> None:
+    key = sheets_emulator.create_spreadsheet()
+    sheets_emulator.deny(key)
     with pytest.raises(PermissionDeniedError) as exc:
         connect.check_connection(key, connect.read_service_account(KEY))
     assert _key_of(exc) == "data.err.permission"
@@ -106,7 +90,7 @@ def test_not_shared_tells_whom_to_share_with(emulated: FakeSheets) -> None:
     assert KEY["client_email"] in msg and "共享" in msg
 
 
-def test_unknown_sheet_is_explained(emulated: FakeSheets) -> None:
+def test_unknown_sheet_is_explained(sheets_emulator: FakeSheets) -> None:
     with pytest.raises(UnionplanError) as exc:
         connect.check_connection("x" * 44, connect.read_service_account(KEY))
     assert _key_of(exc) == "data.err.not_found"
@@ -129,8 +113,8 @@ def test_secrets_toml_round_trips() -> None:
     assert conf["client_email"] == KEY["client_email"]
 
 
-def test_copy_local_into_sheet(emulated: FakeSheets, tmp_path: Path) -> None:
-    key = emulated.create_spreadsheet()
+def test_copy_local_into_sheet(sheets_emulator: FakeSheets, tmp_path: Path) -> None:
+    key = sheets_emulator.create_spreadsheet()
     src = MemoryStore({"活动": [["编号", "活动名称"], ["A-1", "春游"], ["A-2", "=1+1"]]})
     dst = connect.open_sheet(key, connect.read_service_account(KEY))
     seen: list[float] = []
@@ -144,5 +128,9 @@ def test_copy_local_into_sheet(emulated: FakeSheets, tmp_path: Path) -> None:
     # The sheet as it was before the copy is kept first, in a timestamped file.
     assert [p.name.startswith("unionplan-google-backup-") for p in tmp_path.iterdir()] == [True]
     assert counts == {"活动": 2}
-    assert emulated.values(key, "活动") == [["编号", "活动名称"], ["A-1", "春游"], ["A-2", "=1+1"]]
+    assert sheets_emulator.values(key, "活动") == [
+        ["编号", "活动名称"],
+        ["A-1", "春游"],
+        ["A-2", "=1+1"],
+    ]
     assert seen and seen[-1] == 1.0

@@ -10,7 +10,7 @@ import pytest
 
 from unionplan.ops import demo
 from unionplan.ops.demo.builder import Builder
-from unionplan.ops.demo.planfile import Day, PlanFileError, load
+from unionplan.plan.planfile import Day, PlanFileError, load
 
 VALID = """
 [union]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_sheets import fake_sheets, gsheets_store  # noqa: F401 - fixtures
 from tests.memory_store import MemoryStore
 from tests.people import admin
 from unionplan.data.store.base import Store
@@ -145,7 +144,7 @@ def test_xlsx_to_memory_and_back(tmp_path: Path) -> None:
     assert back.read_all() == XlsxStore(path).read_all()
 
 
-def test_local_to_google_and_back(tmp_path: Path, gsheets_store: GSheetsStore) -> None:  # noqa: F811
+def test_local_to_google_and_back(tmp_path: Path, gsheets_store: GSheetsStore) -> None:
     path = tmp_path / "wb.xlsx"
     local = XlsxStore(path)
     local.create_tabs({"设置": SETTINGS[0], "活动": ACTIVITIES[0][:1], "透视表": PIVOT[0]})

@@ -1,5 +1,11 @@
 """Shared set-up for AppTest page tests.
 
+Workbooks the app is pointed at (through the UNIONPLAN_WORKBOOK variable, for one test):
+`demo_workbook` (this year's demo), `empty_workbook` (tabs and headers only),
+`no_workbook` (nothing there yet: the app creates it), and `point_app_at` for a test that
+builds its own. Streamlit's caches are emptied around every page test (`fresh_caches`).
+Helpers to start a session are in tests/pages/apptest.py.
+
 AppTest installs the app script as ``sys.modules["__main__"]`` and leaves it there; a
 later test that spawns processes (multiprocessing re-imports ``__main__`` in the child)
 would then run app.py in the child. `restore_main` puts the real one back.
@@ -13,12 +19,20 @@ so every AppTest run goes through app.py as a user's would.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
+
+from tests.pages.apptest import PointApp, clear_caches
+from unionplan.data.store.xlsx import XlsxStore
+from unionplan.data.workbook import Workbook
+from unionplan.ops import demo
+from unionplan.ops.config import ENV_WORKBOOK
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +53,45 @@ def navigation_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(PagesManager, "__init__", init)
     yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """No page test sees what an earlier one left in Streamlit's caches."""
+    clear_caches()
+    yield
+    clear_caches()
+
+
+@pytest.fixture
+def point_app_at(monkeypatch: pytest.MonkeyPatch) -> PointApp:
+    """Point the app at a workbook (a path, or a Google Sheet's address) for this test."""
+
+    def point(target: Path | str) -> Path | str:
+        monkeypatch.setenv(ENV_WORKBOOK, str(target))
+        clear_caches()
+        return target
+
+    return point
+
+
+@pytest.fixture
+def demo_workbook(tmp_path: Path, point_app_at: PointApp) -> Path:
+    """This year's demo workbook."""
+    path = tmp_path / "unionplan.xlsx"
+    demo.create_demo(path, year=dt.date.today().year)
+    return point_app_at(path)
+
+
+@pytest.fixture
+def empty_workbook(tmp_path: Path, point_app_at: PointApp) -> Path:
+    """A workbook with every tab and its header row, and no records."""
+    path = tmp_path / "unionplan.xlsx"
+    Workbook(XlsxStore(path)).ensure_tabs("zh-Hans")
+    return point_app_at(path)
+
+
+@pytest.fixture
+def no_workbook(tmp_path: Path, point_app_at: PointApp) -> Path:
+    """A path with no workbook yet: the app creates it on its first run."""
+    return point_app_at(tmp_path / "unionplan.xlsx")

@@ -11,37 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import clear_caches, open_page
 from tests.people import admin
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 from unionplan.errors import BackendUnavailableError
-from unionplan.ops.config import ENV_WORKBOOK
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-TIMEOUT = 120  # the first run imports pandas and friends: generous, not tight
 YEAR = dt.date.today().year  # an empty workbook's plan year
-
-
-def _fresh_caches() -> None:
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty workbook (tabs and headers only) the app is pointed at."""
-    path = tmp_path / "union.xlsx"
-    monkeypatch.setenv(ENV_WORKBOOK, str(path))
-    Workbook(XlsxStore(str(path))).ensure_tabs("zh-Hans")
-    _fresh_caches()
-    yield path
-    _fresh_caches()
 
 
 def _wb(path: Path) -> Workbook:
@@ -53,10 +33,7 @@ def _activities(path: Path) -> list[dict]:
 
 
 def _page(page: str, lang: str = "zh-Hans") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at = open_page(page, lang=lang)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -84,7 +61,7 @@ def _walk(at: AppTest) -> Iterator:
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "en"])
-def test_add_through_the_form_then_table_and_calendar(workbook_path: Path, lang: str) -> None:
+def test_add_through_the_form_then_table_and_calendar(empty_workbook: Path, lang: str) -> None:
     at = _page("activities", lang)
     at.text_input(key="act_add:title").input("庆祝三八妇女节")
     at.selectbox(key="act_add:category").set_value("festival")
@@ -98,7 +75,7 @@ def test_add_through_the_form_then_table_and_calendar(workbook_path: Path, lang:
         i18n.t("activities.added", lang, title="庆祝三八妇女节")
     ]
 
-    (rec,) = _activities(workbook_path)
+    (rec,) = _activities(empty_workbook)
     assert rec["title"] == "庆祝三八妇女节" and rec["category"] == "festival"
     assert rec["start"] == PlanDate(YEAR, 3, 8) and rec["time"] == "14:30-16:00"
     assert rec["budget"] == 1600 and rec["planned_participants"] == 60
@@ -117,13 +94,13 @@ def test_add_through_the_form_then_table_and_calendar(workbook_path: Path, lang:
     assert mine[0]["extendedProps"]["activity_id"] == rec["id"]
 
 
-def test_month_only_activity_through_the_form(workbook_path: Path) -> None:
+def test_month_only_activity_through_the_form(empty_workbook: Path) -> None:
     at = _page("activities")
     at.text_input(key="act_add:title").input("春游踏青")
     at.text_input(key="act_add:start").input("4月")
     at = _submit(at, "新增")
     assert not at.error
-    (rec,) = _activities(workbook_path)
+    (rec,) = _activities(empty_workbook)
     assert rec["start"] == PlanDate(YEAR, 4)
     at.switch_page("pages/calendar.py").run()
     (spring,) = [e for e in _calendar_events(at) if e.get("title") == "春游踏青"]
@@ -132,8 +109,8 @@ def test_month_only_activity_through_the_form(workbook_path: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
-def test_bad_form_shows_errors_and_writes_nothing(workbook_path: Path, lang: str) -> None:
-    before = workbook_path.read_bytes()
+def test_bad_form_shows_errors_and_writes_nothing(empty_workbook: Path, lang: str) -> None:
+    before = empty_workbook.read_bytes()
     at = _page("activities", lang)
     at.text_input(key="act_add:start").input(f"{YEAR}-05-10")
     at.text_input(key="act_add:end").input(f"{YEAR}-05-01")
@@ -150,11 +127,13 @@ def test_bad_form_shows_errors_and_writes_nothing(workbook_path: Path, lang: str
     ):
         assert i18n.t(key, lang) in error.value
     assert not at.success
-    assert workbook_path.read_bytes() == before  # nothing written, not even an audit row
+    assert empty_workbook.read_bytes() == before  # nothing written, not even an audit row
     assert at.text_input(key="act_add:budget").value == "-5"  # what was typed is kept
 
 
-def test_failed_write_keeps_the_input(workbook_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_keeps_the_input(
+    empty_workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def down(self: Workbook, key: str, values: dict, user: str) -> None:
         raise BackendUnavailableError("simulated outage")
 
@@ -171,17 +150,17 @@ def test_failed_write_keeps_the_input(workbook_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(Workbook, "append", working)  # back: the same input saves as it stands
     at = _submit(at, "新增")
     assert not at.error
-    assert [r["title"] for r in _activities(workbook_path)] == ["慈善一日捐"]
+    assert [r["title"] for r in _activities(empty_workbook)] == ["慈善一日捐"]
 
 
-def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> None:
-    wb = _wb(workbook_path)
+def test_conflict_keeps_the_users_input_beside_theirs(empty_workbook: Path) -> None:
+    wb = _wb(empty_workbook)
     rec = wb.append(
         "activities",
         {"title": "教代会", "start": PlanDate(YEAR, 6, 10), "responsible": "张主席"},
         admin("李老师"),
     )
-    _fresh_caches()
+    clear_caches()
     at = _page("activities")
     at.selectbox(key="act_chosen").set_value(rec["id"]).run()
     form = f"act_sel_{rec['id']}_edit"
@@ -190,7 +169,7 @@ def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> No
     at.text_input(key=f"{form}:location").input("学校报告厅")
 
     # Meanwhile someone else edits the same row in the sheet.
-    _wb(workbook_path).update(
+    _wb(empty_workbook).update(
         "activities",
         rec["id"],
         {"title": "教职工代表大会"},
@@ -205,26 +184,26 @@ def test_conflict_keeps_the_users_input_beside_theirs(workbook_path: Path) -> No
     # The user's input is still in the form, and nothing of theirs was lost in the sheet.
     assert at.text_input(key=f"{form}:title").value == "二届四次教代会"
     assert at.text_input(key=f"{form}:location").value == "学校报告厅"
-    (now,) = _activities(workbook_path)
+    (now,) = _activities(empty_workbook)
     assert now["title"] == "教职工代表大会" and now["version"] == 2
 
     at = _submit(at, "用我的版本覆盖")
     assert not at.exception and not at.error
-    (now,) = _activities(workbook_path)
+    (now,) = _activities(empty_workbook)
     assert now["title"] == "二届四次教代会" and now["location"] == "学校报告厅"
     assert now["version"] == 3 and now["updated_by"] == "local"
 
 
-def test_conflict_take_theirs_reloads_the_form(workbook_path: Path) -> None:
-    rec = _wb(workbook_path).append(
+def test_conflict_take_theirs_reloads_the_form(empty_workbook: Path) -> None:
+    rec = _wb(empty_workbook).append(
         "activities", {"title": "教代会", "start": PlanDate(YEAR, 6)}, admin("李老师")
     )
-    _fresh_caches()
+    clear_caches()
     at = _page("activities")
     at.selectbox(key="act_chosen").set_value(rec["id"]).run()
     form = f"act_sel_{rec['id']}_edit"
     at.text_input(key=f"{form}:title").input("我的标题")
-    _wb(workbook_path).update(
+    _wb(empty_workbook).update(
         "activities", rec["id"], {"title": "他的标题"}, expected_version=1, actor=admin("李老师")
     )
     at = _submit(at, "保存")
@@ -232,11 +211,11 @@ def test_conflict_take_theirs_reloads_the_form(workbook_path: Path) -> None:
     assert not at.exception
     assert at.text_input(key=f"{form}:title").value == "他的标题"
     assert not [w for w in at.warning if "第 2 版" in w.value]
-    assert _activities(workbook_path)[0]["version"] == 2
+    assert _activities(empty_workbook)[0]["version"] == 2
 
 
-def test_quick_actions(workbook_path: Path) -> None:
-    wb = _wb(workbook_path)
+def test_quick_actions(empty_workbook: Path) -> None:
+    wb = _wb(empty_workbook)
     rec = wb.append(
         "activities",
         {
@@ -248,7 +227,7 @@ def test_quick_actions(workbook_path: Path) -> None:
         },
         admin("李老师"),
     )
-    _fresh_caches()
+    clear_caches()
     at = _page("activities")
     at.selectbox(key="act_chosen").set_value(rec["id"]).run()
     key = f"act_sel_{rec['id']}"
@@ -260,47 +239,47 @@ def test_quick_actions(workbook_path: Path) -> None:
     at = _submit(at, "保存")
     assert not at.error, [e.value for e in at.error]
     assert first  # the picker lists the sessions
-    assert _activities(workbook_path)[0]["occurrences"] == f"{YEAR}-03-20=skipped"
+    assert _activities(empty_workbook)[0]["occurrences"] == f"{YEAR}-03-20=skipped"
 
     at.segmented_control(key=f"{key}_action").set_value("done").run()
     at.text_input(key=f"{key}_done_people").input("-3")
     at = _submit(at, "标记完成")
     assert i18n.t("issues.negative", "zh-Hans") in at.error[0].value
-    assert _activities(workbook_path)[0]["status"] is None  # unchanged: nothing written
+    assert _activities(empty_workbook)[0]["status"] is None  # unchanged: nothing written
     at.text_input(key=f"{key}_done_people").input("35")
     at.text_input(key=f"{key}_done_cost").input("¥420")
     at = _submit(at, "标记完成")
-    now = _activities(workbook_path)[0]
+    now = _activities(empty_workbook)[0]
     assert (now["status"], now["actual_participants"], now["actual_cost"]) == ("done", 35, 420)
 
     at.segmented_control(key=f"{key}_action").set_value("postpone").run()
     at.selectbox(key=f"{key}_postpone_month").set_value(dt.date(YEAR, 4, 1))
     at = _submit(at, "延期")
-    now = _activities(workbook_path)[0]
+    now = _activities(empty_workbook)[0]
     assert now["start"] == PlanDate(YEAR, 4, 6) and now["status"] == "postponed"
     assert now["recurrence_until"] == dt.date(YEAR, 7, 30)
 
     at.segmented_control(key=f"{key}_action").set_value("duplicate").run()
     at.button(key=f"{key}_dup_btn").click().run()
-    rows = sorted(_activities(workbook_path), key=lambda r: r["start"])
+    rows = sorted(_activities(empty_workbook), key=lambda r: r["start"])
     assert len(rows) == 2 and rows[1]["start"] == PlanDate(YEAR + 1, 4, 6)
     assert rows[1]["status"] == "planned" and rows[1]["title"] == "双周五工会活动"
 
     at.selectbox(key="act_chosen").set_value(rec["id"]).run()
     at.segmented_control(key=f"{key}_action").set_value("cancel").run()
     at.button(key=f"{key}_cancel_btn").click().run()
-    assert {r["id"]: r["status"] for r in _activities(workbook_path)}[rec["id"]] == "cancelled"
+    assert {r["id"]: r["status"] for r in _activities(empty_workbook)}[rec["id"]] == "cancelled"
 
 
-def test_filters_narrow_the_table_and_totals(workbook_path: Path) -> None:
-    wb = _wb(workbook_path)
+def test_filters_narrow_the_table_and_totals(empty_workbook: Path) -> None:
+    wb = _wb(empty_workbook)
     wb.append(
         "activities", {"title": "三八节", "start": PlanDate(YEAR, 3, 8), "budget": 1600}, admin("x")
     )
     wb.append(
         "activities", {"title": "春游", "start": PlanDate(YEAR, 4), "budget": 5000}, admin("x")
     )
-    _fresh_caches()
+    clear_caches()
     at = _page("activities", "en")
     assert at.metric[0].value == "2"
     assert any("budget ¥6,600" in c.value for c in at.caption)
@@ -313,7 +292,7 @@ def test_filters_narrow_the_table_and_totals(workbook_path: Path) -> None:
     assert at.metric[0].value == "1"
 
 
-def test_calendar_page_next_year_without_statutory_data(workbook_path: Path) -> None:
+def test_calendar_page_next_year_without_statutory_data(empty_workbook: Path) -> None:
     at = _page("calendar", "zh-Hant")
     at.selectbox(key="cal_f_year").set_value(2027).run()
     assert not at.exception and not at.error

@@ -3,38 +3,24 @@ and connecting a Google Sheet (against the local fake of the Sheets API)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401 - pytest fixture
+from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets
+from tests.pages.apptest import PointApp, open_page
 from tests.people import person
 from unionplan import i18n, ui
 from unionplan.data import privacy, schema
 from unionplan.data.store.gsheets import EMULATOR_ENV
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
-from unionplan.ops.config import ENV_WORKBOOK
 
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 120
 ACT = schema.ACTIVITIES
 HEADER = ACT.headers("zh-Hans")
 COL_START = HEADER[ACT.keys.index("start")]
-
-KEY = {
-    "type": "service_account",
-    "project_id": "union-test",
-    "private_key_id": "abc",
-    "private_key": "-----BEGIN PRIVATE KEY-----\nFAKE\n-----END PRIVATE KEY-----\n",
-    "client_email": "bot@union-test.iam.gserviceaccount.com",
-    "client_id": "1",
-    "token_uri": "https://oauth2.googleapis.com/token",
-}
+EMAIL = TEST_SERVICE_ACCOUNT["client_email"]
 
 
 def _row(**values: object) -> list[object]:
@@ -42,7 +28,7 @@ def _row(**values: object) -> list[object]:
 
 
 @pytest.fixture
-def workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workbook(tmp_path: Path, point_app_at: PointApp) -> Path:
     """A workbook whose activities tab has one unreadable start date ("某天", sheet row 3)."""
     path = tmp_path / "unionplan.xlsx"
     store = XlsxStore(path)
@@ -56,17 +42,11 @@ def workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         ],
         id_col=1,
     )
-    monkeypatch.setenv(ENV_WORKBOOK, str(path))
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
+    return point_app_at(path)
 
 
 def _data_page(lang: str = "zh-Hans") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    at.switch_page("pages/data.py")
-    return at.run()
+    return open_page("data", lang=lang)
 
 
 def _upload_key(at: AppTest, keyfile: Path) -> None:
@@ -161,22 +141,16 @@ def test_a_wrong_address_is_explained(workbook: Path) -> None:
 
 
 def test_connect_a_sheet_and_use_it(
-    workbook: Path,
-    tmp_path: Path,
-    fake_sheets: FakeSheets,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
+    workbook: Path, sheets_emulator: FakeSheets, service_account_file: Path
 ) -> None:
-    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
-    sheet = fake_sheets.create_spreadsheet(
+    sheet = sheets_emulator.create_spreadsheet(
         tabs={"活动": [HEADER, _row(id="A-SHEET001", title="线上读书会", start="2026-04-23")]}
     )
-    keyfile = tmp_path / "service_account.json"
-    keyfile.write_text(json.dumps(KEY), encoding="utf-8")
 
     at = _data_page()
     at.text_input(key="gs_url").input(f"https://docs.google.com/spreadsheets/d/{sheet}/edit")
-    _upload_key(at, keyfile)
-    assert KEY["client_email"] in [c.value for c in at.code]  # whom to share the sheet with
+    _upload_key(at, service_account_file)
+    assert EMAIL in [c.value for c in at.code]  # whom to share the sheet with
 
     at.button(key="gs_test").click().run()
     assert not at.exception and not at.error
@@ -194,64 +168,48 @@ def test_connect_a_sheet_and_use_it(
 
 
 def test_an_unshared_sheet_names_the_account(
-    workbook: Path,
-    tmp_path: Path,
-    fake_sheets: FakeSheets,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
+    workbook: Path, sheets_emulator: FakeSheets, service_account_file: Path
 ) -> None:
-    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
-    sheet = fake_sheets.create_spreadsheet()
-    fake_sheets.deny(sheet)
-    keyfile = tmp_path / "service_account.json"
-    keyfile.write_text(json.dumps(KEY), encoding="utf-8")
+    sheet = sheets_emulator.create_spreadsheet()
+    sheets_emulator.deny(sheet)
 
     at = _data_page("en")
     at.text_input(key="gs_url").input(sheet)
-    _upload_key(at, keyfile)
+    _upload_key(at, service_account_file)
     at.button(key="gs_test").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        i18n.t("data.err.permission", "en", email=KEY["client_email"])
-    ]
+    assert [e.value for e in at.error] == [i18n.t("data.err.permission", "en", email=EMAIL)]
 
 
 def test_a_broken_connection_still_lets_you_reconnect(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    point_app_at: PointApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A Google workbook without a key cannot load: the page says so and still offers
     the connection steps, which is how it gets fixed."""
     monkeypatch.delenv(EMULATOR_ENV, raising=False)
-    monkeypatch.setenv(ENV_WORKBOOK, "https://docs.google.com/spreadsheets/d/" + "k" * 44)
-    st.cache_resource.clear()
+    point_app_at("https://docs.google.com/spreadsheets/d/" + "k" * 44)
     at = _data_page("en")
     assert not at.exception
     assert len(at.error) == 1
     assert not at.get("download_button")  # nothing to back up
     assert at.text_input(key="gs_url").value.endswith("k" * 44)
     assert at.button(key="gs_test")
-    st.cache_resource.clear()
 
 
 def test_copy_the_local_workbook_into_the_sheet(
-    workbook: Path,
-    tmp_path: Path,
-    fake_sheets: FakeSheets,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
+    workbook: Path, sheets_emulator: FakeSheets, service_account_file: Path
 ) -> None:
-    monkeypatch.setenv(EMULATOR_ENV, fake_sheets.host)
-    sheet = fake_sheets.create_spreadsheet()
-    keyfile = tmp_path / "service_account.json"
-    keyfile.write_text(json.dumps(KEY), encoding="utf-8")
+    sheet = sheets_emulator.create_spreadsheet()
 
     at = _data_page()
     at.text_input(key="gs_url").input(sheet)
-    _upload_key(at, keyfile)
+    _upload_key(at, service_account_file)
     at.button(key="gs_test").click().run()
     assert at.button(key="gs_copy").disabled  # not before the confirmation is ticked
     at.checkbox(key="gs_copy_confirm").check().run()
     at.button(key="gs_copy").click().run()
     assert not at.exception and not at.error
     assert any(s.value == i18n.t("data.copy_done", "zh-Hans", n=2) for s in at.success)
-    rows = fake_sheets.values(sheet, ACT.label.zh_hans)
+    rows = sheets_emulator.values(sheet, ACT.label.zh_hans)
     assert [r[0] for r in rows[1:]] == ["A-GOOD0001", "A-BAD00001"]
     assert rows[2][ACT.keys.index("start")] == "某天"  # copied as typed, to be fixed there

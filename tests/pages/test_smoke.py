@@ -3,66 +3,24 @@ shell around them: language choice, the name field, the demo banner, error displ
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import PAGES, new_app, open_app, open_page
 from unionplan import i18n, ui
 from unionplan.data.schema import LANGS
 from unionplan.data.workbook import Workbook
 from unionplan.errors import BackendUnavailableError
 from unionplan.ops import demo
-from unionplan.ops.config import ENV_WORKBOOK, Location
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
-TIMEOUT = 120  # first runs import pandas/plotly and build the demo: generous, not tight
-
-
-def _fresh_caches() -> None:
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def _point_app_at(path: Path, monkeypatch: pytest.MonkeyPatch, *, with_demo: bool) -> Path:
-    if with_demo:
-        demo.create_demo(path, year=dt.date.today().year)
-    monkeypatch.setenv(ENV_WORKBOOK, str(path))
-    _fresh_caches()
-    return path
+from unionplan.ops.config import Location
 
 
 @pytest.fixture(params=["demo", "empty"])
-def workbook_path(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+def workbook_path(request: pytest.FixtureRequest) -> Path:
     """A temporary workbook the app is pointed at: the demo year, or none yet (empty)."""
-    yield _point_app_at(tmp_path / "unionplan.xlsx", monkeypatch, with_demo=request.param == "demo")
-    _fresh_caches()
-
-
-@pytest.fixture
-def demo_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    yield _point_app_at(tmp_path / "unionplan.xlsx", monkeypatch, with_demo=True)
-    _fresh_caches()
-
-
-@pytest.fixture
-def empty_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    yield _point_app_at(tmp_path / "unionplan.xlsx", monkeypatch, with_demo=False)
-    _fresh_caches()
-
-
-def _app(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if lang:
-        at.session_state["lang"] = lang
-    return at.run()
+    return request.getfixturevalue("demo_workbook" if request.param == "demo" else "no_workbook")
 
 
 def _problems(at: AppTest) -> list[str]:
@@ -72,7 +30,7 @@ def _problems(at: AppTest) -> list[str]:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_without_exception(page: str, lang: str, workbook_path: Path) -> None:
-    at = _app(lang)
+    at = open_app(lang=lang)
     assert not _problems(at)
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
@@ -83,19 +41,19 @@ def test_page_runs_without_exception(page: str, lang: str, workbook_path: Path) 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", ["overview", "data"])
 def test_page_title_in_language(page: str, lang: str, workbook_path: Path) -> None:
-    at = _app(lang)
+    at = open_app(lang=lang)
     at.switch_page(f"pages/{page}.py").run()
     assert [t.value for t in at.title] == [i18n.t(f"common.nav.{page}", lang)]
 
 
-def test_default_language_is_simplified_chinese(empty_workbook: Path) -> None:
-    at = _app()
+def test_default_language_is_simplified_chinese(no_workbook: Path) -> None:
+    at = open_app()
     assert at.sidebar.selectbox[0].value == "zh-Hans"
     assert at.title[0].value == "概览"
 
 
-def test_lang_query_parameter_on_first_load(empty_workbook: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+def test_lang_query_parameter_on_first_load(no_workbook: Path) -> None:
+    at = new_app()
     at.query_params["lang"] = "en"
     at.run()
     assert at.session_state["lang"] == "en"
@@ -110,8 +68,8 @@ def test_lang_parameter_aliases(param: str, code: str) -> None:
     assert ui.lang_from_param("klingon") is None
 
 
-def test_language_choice_is_remembered_across_pages(empty_workbook: Path) -> None:
-    at = _app()
+def test_language_choice_is_remembered_across_pages(no_workbook: Path) -> None:
+    at = open_app()
     at.sidebar.selectbox[0].set_value("zh-Hant").run()
     assert at.session_state["lang"] == "zh-Hant"
     assert at.title[0].value == "概覽"
@@ -122,10 +80,10 @@ def test_language_choice_is_remembered_across_pages(empty_workbook: Path) -> Non
     assert at.title[0].value == "Data and connection"
 
 
-def test_single_person_mode_says_so_on_every_page(empty_workbook: Path) -> None:
+def test_single_person_mode_says_so_on_every_page(no_workbook: Path) -> None:
     """No accounts: the person at this machine is the administrator, there is no name to
     type (the audit log says "local"), and every page says so in one quiet line."""
-    at = _app("en")
+    at = open_app(lang="en")
     notice = i18n.t("auth.local_notice", "en", url="accounts")
     for page in PAGES:
         at.switch_page(f"pages/{page}.py").run()
@@ -136,7 +94,7 @@ def test_single_person_mode_says_so_on_every_page(empty_workbook: Path) -> None:
 
 
 def test_demo_banner_and_start_empty(demo_workbook: Path) -> None:
-    at = _app("zh-Hans")
+    at = open_app(lang="zh-Hans")
     banner = at.get("markdown")
     assert any("演示数据" in m.value for m in banner)
     at.button(key="demo_confirm").click().run()
@@ -150,8 +108,8 @@ def test_demo_banner_and_start_empty(demo_workbook: Path) -> None:
     assert not demo.is_demo(data)
 
 
-def test_no_demo_banner_on_an_empty_workbook(empty_workbook: Path) -> None:
-    at = _app("zh-Hans")
+def test_no_demo_banner_on_an_empty_workbook(no_workbook: Path) -> None:
+    at = open_app(lang="zh-Hans")
     assert not any("演示数据" in m.value for m in at.get("markdown"))
 
 
@@ -164,7 +122,7 @@ def test_data_layer_error_is_a_message_not_a_traceback(
         raise BackendUnavailableError("simulated outage")
 
     monkeypatch.setattr(Workbook, "load", down)
-    at = _app(lang)
+    at = open_app(lang=lang)
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception
     assert [e.value for e in at.error] == [i18n.t("errors.backend_unavailable", lang)]
@@ -180,6 +138,5 @@ def test_first_run_creates_the_demo_only_at_the_default_location(tmp_path: Path)
 
 
 def test_demo_workbook_has_no_data_issues(demo_workbook: Path) -> None:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page("pages/data.py").run()
+    at = open_page("data")
     assert any(s.value == i18n.t("data.issues_none", "zh-Hans") for s in at.success)

@@ -5,22 +5,17 @@ moves every figure."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.pages.apptest import PointApp, clear_caches, open_page
 from tests.people import admin
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook, WorkbookData
-from unionplan.ops.config import ENV_WORKBOOK
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-TIMEOUT = 120  # first runs import pandas and plotly: generous, not tight
 # A past plan year: the selector opens on the whole year, seen as at 31 December, so the
 # statuses do not depend on the day the test runs.
 YEAR = dt.date.today().year - 1
@@ -31,7 +26,7 @@ def _store(path: Path) -> Workbook:
 
 
 @pytest.fixture
-def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workbook_path(tmp_path: Path, point_app_at: PointApp) -> Path:
     """A workbook with a rate target, a count target and two member units."""
     path = tmp_path / "targets.xlsx"
     wb = _store(path)
@@ -62,10 +57,7 @@ def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         },
         admin("test"),
     )
-    monkeypatch.setenv(ENV_WORKBOOK, str(path))
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
+    return point_app_at(path)
 
 
 def _fresh(path: Path) -> WorkbookData:
@@ -73,10 +65,7 @@ def _fresh(path: Path) -> WorkbookData:
 
 
 def _targets_page(lang: str = "zh-Hans") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/targets.py").run()
+    at = open_page("targets", lang=lang)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -188,7 +177,7 @@ def test_period_selector_moves_the_figures(workbook_path: Path) -> None:
               admin("test"))  # fmt: skip
     wb.append("progress", {"target_id": "T-COUNT", "date": dt.date(YEAR, 8, 1), "value": 30},
               admin("test"))  # fmt: skip
-    st.cache_resource.clear()
+    clear_caches()
     at = _targets_page()
     assert "✔ 已达成" in _detail_status(at, "T-COUNT")  # 50 of 50 by year end
     at.segmented_control(key="targets_period").set_value("Q1").run()

@@ -8,6 +8,7 @@ to the fen (charts turn them into floats only to draw).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from unionplan.aid.fund import spent
 from unionplan.aid.idcard import same_person_key
 from unionplan.aid.money import ZERO, money_text, to_money
 from unionplan.data import parse
+from unionplan.data.periods import quarter_bounds, year_bounds
 from unionplan.data.schema import AID_KIND, HARDSHIP_CAUSE
 from unionplan.data.workbook import WorkbookData
 
@@ -112,19 +114,78 @@ def _person_keys(data: WorkbookData) -> dict[str, str]:
 
 def people_helped(data: WorkbookData, year: int, quarter: int | None = None) -> Helped:
     """Who was helped in `year` (or one quarter of it): each payment is one person-time."""
+    start, end = year_bounds(year) if quarter is None else quarter_bounds(year, quarter)
+    return helped_between(data, start, end)
+
+
+def _payments_between(
+    data: WorkbookData, start: dt.date, end: dt.date, cases: Collection[str] | None
+) -> list[dict[str, Any]]:
+    pays = data.df("aid_payments")
+    if pays.empty:
+        return []
+    return [
+        p
+        for p in pays.to_dict("records")
+        if isinstance(p.get("date"), dt.date)
+        and start <= _day(p["date"]) <= end
+        and (cases is None or str(p.get("case_id") or "") in cases)
+    ]
+
+
+def _day(d: dt.date) -> dt.date:
+    return d.date() if isinstance(d, dt.datetime) else d
+
+
+def helped_between(
+    data: WorkbookData, start: dt.date, end: dt.date, cases: Collection[str] | None = None
+) -> Helped:
+    """Who was helped from `start` to `end` (both included), among `cases` when given
+    (case ids: a member unit's report counts its own cases): each payment is one
+    person-time, two files with one ID number one person."""
     keys = _person_keys(data)
     persons: set[str] = set()
     times = 0
     cash = goods = ZERO
-    for p in _payments_in(data, year):
-        if quarter is not None and _quarter(p["date"]) != quarter:
-            continue
+    for p in _payments_between(data, start, end, cases):
         cid = str(p.get("case_id") or "")
         persons.add(keys.get(cid, f"case:{cid}"))
         times += 1
         cash += to_money(p.get("cash"))
         goods += to_money(p.get("goods_value"))
     return Helped(len(persons), times, cash, goods)
+
+
+def helped_by_kind(
+    data: WorkbookData, start: dt.date, end: dt.date, cases: Collection[str] | None = None
+) -> pd.DataFrame:
+    """kind, persons, person_times, cash, goods_value, total from `start` to `end`: one row
+    per kind of aid paid, kinds in the schema's order (a blank kind last, as "")."""
+    keys = _person_keys(data)
+    cells: dict[str, dict[str, Any]] = {}
+    for p in _payments_between(data, start, end, cases):
+        cid = str(p.get("case_id") or "")
+        cell = cells.setdefault(
+            p.get("kind") or "", {"persons": set(), "times": 0, "cash": ZERO, "goods": ZERO}
+        )
+        cell["persons"].add(keys.get(cid, f"case:{cid}"))
+        cell["times"] += 1
+        cell["cash"] += to_money(p.get("cash"))
+        cell["goods"] += to_money(p.get("goods_value"))
+    order = {code: i for i, code in enumerate(AID_KIND.codes())}
+    rows = [
+        {
+            "kind": k,
+            "persons": len(v["persons"]),
+            "person_times": v["times"],
+            "cash": v["cash"],
+            "goods_value": v["goods"],
+            "total": v["cash"] + v["goods"],
+        }
+        for k, v in sorted(cells.items(), key=lambda kv: order.get(kv[0], 99))
+    ]
+    cols = ["kind", "persons", "person_times", "cash", "goods_value", "total"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def helped_by_quarter(data: WorkbookData, year: int) -> pd.DataFrame:

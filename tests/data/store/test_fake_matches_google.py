@@ -1,7 +1,7 @@
 """The fake Sheets API answers like Google: replay recorded Google traffic against it.
 
-The cassettes in shared/reference/gspread-cassettes are real requests and responses of
-gspread's own test suite. Each Sheets request is sent to the fake in order (Drive calls that
+The cassettes in cassettes/ beside this file are real requests and responses of gspread's
+own test suite (MIT licence, see cassettes/README.md). Each Sheets request is sent to the fake in order (Drive calls that
 created/deleted the spreadsheet become fake set-up), and the fake's answer must equal
 Google's: status, keys present or absent, values, A1 ranges, error bodies. Sheet ids are
 random on both sides, so they are mapped; metadata is compared on the parts that matter.
@@ -16,20 +16,15 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401  (fixture)
+from tests.fake_sheets import FakeSheets
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
-CASSETTES = SHARED / "reference" / "gspread-cassettes"
+CASSETTES = Path(__file__).resolve().parent / "cassettes"
 SHEETS = "https://sheets.googleapis.com"
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 
-pytestmark = pytest.mark.skipif(
-    not CASSETTES.is_dir(), reason=f"recorded Google traffic not found at {CASSETTES}"
-)
-
 
 def _cassettes() -> list[str]:
-    return sorted(p.stem for p in CASSETTES.glob("*.json")) if CASSETTES.is_dir() else []
+    return sorted(p.stem for p in CASSETTES.glob("*.json"))
 
 
 def _map_ids(obj: Any, ids: dict[int, int]) -> Any:
@@ -98,14 +93,17 @@ def _replay(fake: FakeSheets, name: str) -> int:
 
 
 @pytest.mark.parametrize("name", _cassettes())
-def test_fake_replays_google_cassette(fake_sheets: FakeSheets, name: str) -> None:  # noqa: F811
+def test_fake_replays_google_cassette(fake_sheets: FakeSheets, name: str) -> None:
     assert _replay(fake_sheets, name) > 0
 
 
 def test_all_reference_cassettes_are_replayed() -> None:
     # A new cassette in the folder is picked up by the parametrised test above; this guards
-    # against the glob silently finding nothing.
-    assert len(_cassettes()) >= 14
+    # against the glob silently finding nothing (the parametrised test would then only be
+    # skipped as an empty parameter set), and against losing the licence beside them.
+    assert CASSETTES.is_dir(), f"recorded Google traffic missing: {CASSETTES}"
+    assert (CASSETTES / "LICENSE.txt").is_file(), "gspread's licence must stay with its cassettes"
+    assert len(_cassettes()) >= 15, _cassettes()
 
 
 # -- behaviours the cassettes show only in passing, checked directly ---------------------
@@ -120,7 +118,7 @@ def _post(fake: FakeSheets, key: str, path: str, body: Any, **params: Any) -> re
     return requests.post(url, params=params, json=body, timeout=5)
 
 
-def test_chinese_sheet_names_are_quoted_and_blanks_trimmed(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_chinese_sheet_names_are_quoted_and_blanks_trimmed(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet(
         tabs={"活动": [["编号", "名称", "", ""], [], ["A-1", "", "x"], ["", ""]]}
     )
@@ -135,7 +133,7 @@ def test_chinese_sheet_names_are_quoted_and_blanks_trimmed(fake_sheets: FakeShee
 
 
 def test_append_lands_after_the_first_block_when_a_blank_row_splits_it(
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     # A hand-edited sheet: header, two rows, a blank row, two more rows.
     grid = [["id", "name"], ["A-1", "a"], ["A-2", "b"], [], ["A-3", "c"], ["A-4", "d"]]
@@ -156,7 +154,7 @@ def test_append_lands_after_the_first_block_when_a_blank_row_splits_it(
     ]  # fmt: skip
 
 
-def test_raw_keeps_text_user_entered_parses_it(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_raw_keeps_text_user_entered_parses_it(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet()
     row = ["=1+1", "007", "2024-03-01", "TRUE", "'x"]
     for option, line in (("RAW", "A1"), ("USER_ENTERED", "A2")):
@@ -180,7 +178,7 @@ def test_raw_keeps_text_user_entered_parses_it(fake_sheets: FakeSheets) -> None:
     assert formulas == [["=1+1"]]
 
 
-def test_error_bodies_have_googles_shape(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_error_bodies_have_googles_shape(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet()
     missing_tab = _get(fake_sheets, key, "/values/'不存在'!A1")
     assert missing_tab.status_code == 400
@@ -199,7 +197,7 @@ def test_error_bodies_have_googles_shape(fake_sheets: FakeSheets) -> None:  # no
     assert denied.json()["error"]["status"] == "PERMISSION_DENIED"
 
 
-def test_batch_update_is_all_or_nothing(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_batch_update_is_all_or_nothing(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet()
     body = {
         "requests": [

@@ -14,13 +14,11 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fake_sheets import (  # noqa: F401  (fixtures)
+from tests.fake_sheets import (
     TEST_SERVICE_ACCOUNT,
     FakeSheets,
     Fault,
     RecordingSleep,
-    fake_sheets,
-    gsheets_store,
 )
 from unionplan.data.store.gsheets import (
     EMULATOR_ENV,
@@ -42,6 +40,7 @@ EMAIL = TEST_SERVICE_ACCOUNT["client_email"]
 
 def _store(fake: FakeSheets, key: str, **options: Any) -> GSheetsStore:
     """A store on ``key`` routed to the fake, with recorded (not slept) backoff."""
+    options.setdefault("session", fake.session())
     options.setdefault("sleep", RecordingSleep())
     options.setdefault("rng", lambda: 1.0)
     return GSheetsStore.connect(
@@ -50,7 +49,7 @@ def _store(fake: FakeSheets, key: str, **options: Any) -> GSheetsStore:
 
 
 @pytest.fixture
-def store(gsheets_store: GSheetsStore, fake_sheets: FakeSheets) -> GSheetsStore:  # noqa: F811
+def store(gsheets_store: GSheetsStore, fake_sheets: FakeSheets) -> GSheetsStore:
     """The fixture store with a 活动 tab holding a header and two rows."""
     fake_sheets.add_tab(
         gsheets_store.key, TAB, [HEADER, ["A-1", "春节慰问", "", "1"], ["A-2", "篮球赛", "", "1"]]
@@ -67,7 +66,7 @@ def _rows(fake: FakeSheets, store: GSheetsStore, tab: str = TAB) -> list[list[An
 
 def test_cold_read_all_is_metadata_plus_one_batch_get_and_warm_is_one_read(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     data = store.read_all()
     assert list(data) == ["Sheet1", TAB]
@@ -85,15 +84,15 @@ def test_cold_read_all_is_metadata_plus_one_batch_get_and_warm_is_one_read(
     ]
 
 
-def test_read_tab_is_one_read(store: GSheetsStore, fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_read_tab_is_one_read(store: GSheetsStore, fake_sheets: FakeSheets) -> None:
     assert store.read_tab(TAB)[0] == HEADER
     assert store.stats.snapshot() == (1, 0)
     assert fake_sheets.count("values.get") == 1
 
 
 def test_create_tabs_is_one_write_with_headers_and_keeps_metadata(
-    gsheets_store: GSheetsStore,  # noqa: F811
-    fake_sheets: FakeSheets,  # noqa: F811
+    gsheets_store: GSheetsStore,
+    fake_sheets: FakeSheets,
 ) -> None:
     store = gsheets_store
     store.create_tabs({"活动": HEADER, "单位": ["编号", "名称"], "Sheet1": ["ignored"]})
@@ -113,8 +112,8 @@ def test_create_tabs_is_one_write_with_headers_and_keeps_metadata(
 
 
 def test_create_tabs_when_another_user_created_one_meanwhile(
-    gsheets_store: GSheetsStore,  # noqa: F811
-    fake_sheets: FakeSheets,  # noqa: F811
+    gsheets_store: GSheetsStore,
+    fake_sheets: FakeSheets,
 ) -> None:
     store = gsheets_store
     store.read_all()  # metadata cached: only Sheet1
@@ -126,7 +125,7 @@ def test_create_tabs_when_another_user_created_one_meanwhile(
 
 def test_append_is_one_write_and_values_stay_data(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     store.append_rows(TAB, [["A-3", "=1+1", "007", 1], ["A-4", "工会 ‘读书月’", None, 2]], id_col=1)
     assert store.stats.snapshot() == (0, 1)
@@ -143,7 +142,7 @@ def test_append_is_one_write_and_values_stay_data(
 
 def test_update_cells_is_one_write_with_one_range_per_run(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     store.update_cells(TAB, [(2, 3, "改期"), (2, 4, 2), (3, 2, "=SUM(A1:A2)"), (2, 2, "春节")])
     assert store.stats.snapshot() == (0, 1)
@@ -157,7 +156,7 @@ def test_update_cells_is_one_write_with_one_range_per_run(
 
 def test_python_values_are_written_as_plain_data(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     when = dt.datetime(2024, 3, 1, 9, 30)
     store.update_cells(
@@ -169,8 +168,8 @@ def test_python_values_are_written_as_plain_data(
 
 
 def test_append_lands_after_the_last_block_of_a_hand_edited_sheet(
-    gsheets_store: GSheetsStore,  # noqa: F811
-    fake_sheets: FakeSheets,  # noqa: F811
+    gsheets_store: GSheetsStore,
+    fake_sheets: FakeSheets,
 ) -> None:
     store = gsheets_store
     grid = [HEADER, ["A-1", "a"], [], ["A-2", "b"], ["A-3", "c"]]  # someone left row 3 blank
@@ -182,8 +181,8 @@ def test_append_lands_after_the_last_block_of_a_hand_edited_sheet(
 
 
 def test_append_without_a_prior_read_overwrites_nothing(
-    gsheets_store: GSheetsStore,  # noqa: F811
-    fake_sheets: FakeSheets,  # noqa: F811
+    gsheets_store: GSheetsStore,
+    fake_sheets: FakeSheets,
 ) -> None:
     # Without a read the store anchors at A1, so Sheets puts the row into the first gap;
     # INSERT_ROWS means the rows below move down rather than being overwritten.
@@ -199,7 +198,7 @@ def test_append_without_a_prior_read_overwrites_nothing(
 
 def test_quota_429_then_success_appends_the_row_once(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     fake_sheets.fail("values.append", Fault.quota())
     store.append_rows(TAB, [["A-3", "新活动", "", "1"]], id_col=1)
@@ -212,7 +211,7 @@ def test_quota_429_then_success_appends_the_row_once(
 
 def test_persistent_429_gives_up_with_quota_error_after_capped_backoff(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     fake_sheets.fail("values.batchGet", Fault.quota(times=None))
     with pytest.raises(QuotaExceededError) as info:
@@ -223,7 +222,7 @@ def test_persistent_429_gives_up_with_quota_error_after_capped_backoff(
     assert store._sleep.delays == [0.5, 1.0, 2.0, 4.0]  # type: ignore[attr-defined]
 
 
-def test_backoff_is_jittered_and_capped(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_backoff_is_jittered_and_capped(fake_sheets: FakeSheets) -> None:
     key = fake_sheets.create_spreadsheet()
     sleep = RecordingSleep()
     store = _store(fake_sheets, key, sleep=sleep, rng=lambda: 0.0, max_retries=7)
@@ -235,7 +234,7 @@ def test_backoff_is_jittered_and_capped(fake_sheets: FakeSheets) -> None:  # noq
 
 def test_persistent_500_raises_backend_unavailable_and_writes_nothing(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     before = _rows(fake_sheets, store)
     fake_sheets.fail("values.append", Fault.error(500, times=None))
@@ -251,11 +250,11 @@ def test_persistent_500_raises_backend_unavailable_and_writes_nothing(
 
 
 def test_timeout_after_the_append_landed_does_not_duplicate(
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     key = fake_sheets.create_spreadsheet(tabs={TAB: [HEADER]})
-    store = _store(fake_sheets, key, timeout=0.5)
-    fake_sheets.fail("values.append", Fault.timeout(delay=10))  # applied, then no answer
+    store = _store(fake_sheets, key)
+    fake_sheets.fail("values.append", Fault.timeout())  # applied, then no answer
     store.append_rows(TAB, [["A-1", "一", "", "1"], ["A-2", "二", "", "1"]], id_col=1)
     assert _rows(fake_sheets, store) == [HEADER, ["A-1", "一", "", "1"], ["A-2", "二", "", "1"]]
     assert fake_sheets.count("values.append") == 1  # the re-read showed both ids: no retry
@@ -265,7 +264,7 @@ def test_timeout_after_the_append_landed_does_not_duplicate(
 
 def test_dropped_connection_after_the_append_landed_does_not_duplicate(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     fake_sheets.fail("values.append", Fault.dropped())
     store.append_rows(TAB, [["A-3", "新活动", "", "1"]], id_col=1)
@@ -275,11 +274,11 @@ def test_dropped_connection_after_the_append_landed_does_not_duplicate(
 
 
 def test_timeout_before_the_append_landed_retries_and_lands_once(
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     key = fake_sheets.create_spreadsheet(tabs={TAB: [HEADER]})
-    store = _store(fake_sheets, key, timeout=0.5)
-    fake_sheets.fail("values.append", Fault.timeout(delay=10, apply=False))
+    store = _store(fake_sheets, key)
+    fake_sheets.fail("values.append", Fault.timeout(apply=False))
     store.append_rows(TAB, [["A-1", "一", "", "1"]], id_col=1)
     assert _rows(fake_sheets, store) == [HEADER, ["A-1", "一", "", "1"]]
     assert fake_sheets.count("values.append") == 2
@@ -287,7 +286,7 @@ def test_timeout_before_the_append_landed_retries_and_lands_once(
 
 
 def test_last_attempt_that_landed_is_reported_as_success(
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     # Out of retries, but the final re-read shows the row is there: the user must not be
     # told it failed (they would submit it again and make a duplicate).
@@ -300,7 +299,7 @@ def test_last_attempt_that_landed_is_reported_as_success(
 
 def test_html_502_is_retried_by_http_status(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     fake_sheets.fail("values.batchGet", Fault.html_502())
     assert TAB in store.read_all()
@@ -310,7 +309,7 @@ def test_html_502_is_retried_by_http_status(
 
 def test_update_cells_on_persistent_html_502_raises_backend_unavailable(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     fake_sheets.fail("values.batchUpdate", Fault.html_502(times=None))
     with pytest.raises(BackendUnavailableError, match="502"):
@@ -320,7 +319,7 @@ def test_update_cells_on_persistent_html_502_raises_backend_unavailable(
 
 def test_403_names_the_service_account_to_share_with(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     fake_sheets.deny(store.key)
     with pytest.raises(PermissionDeniedError) as info:
@@ -331,7 +330,7 @@ def test_403_names_the_service_account_to_share_with(
     assert store.stats.retries == 0  # not retried: it will not get better by waiting
 
 
-def test_404_spreadsheet_is_not_found_with_a_hint(fake_sheets: FakeSheets) -> None:  # noqa: F811
+def test_404_spreadsheet_is_not_found_with_a_hint(fake_sheets: FakeSheets) -> None:
     store = _store(fake_sheets, "1NoSuchSpreadsheetKey0000000000000000000000")
     with pytest.raises(NotFoundError) as info:
         store.read_all()
@@ -348,7 +347,7 @@ def test_missing_tab_is_not_found(store: GSheetsStore) -> None:
 
 def test_tab_renamed_in_the_sheet_refreshes_metadata_once(
     store: GSheetsStore,
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     store.read_all()
     fake_sheets.rename_tab(store.key, TAB, "活动2024")
@@ -360,7 +359,7 @@ def test_tab_renamed_in_the_sheet_refreshes_metadata_once(
 
 
 def test_emulator_variable_routes_every_request_to_the_fake(
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     key = fake_sheets.create_spreadsheet(tabs={TAB: [HEADER]})
@@ -377,7 +376,7 @@ def test_emulator_variable_routes_every_request_to_the_fake(
 
 
 def test_from_config_uses_the_emulator_with_secrets_holding_only_the_sheet(
-    fake_sheets: FakeSheets,  # noqa: F811
+    fake_sheets: FakeSheets,
 ) -> None:
     key = fake_sheets.create_spreadsheet(tabs={TAB: [HEADER]})
     store = GSheetsStore.from_config(

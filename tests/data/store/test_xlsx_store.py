@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import multiprocessing
+import os
+import shutil
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
@@ -77,6 +79,30 @@ def test_round_trip_with_chinese_text(tmp_path: Path) -> None:
     assert ws["A1"].font.b is True
     assert ws.freeze_panes == "A2"
     _assert_valid_package(path)
+
+
+def test_change_token_sees_a_save_within_the_same_mtime_tick(tmp_path: Path) -> None:
+    # FAT and exFAT keep mtime in steps of seconds, so do some network shares: another
+    # program saving the file in place with the same size within one step leaves inode,
+    # size and mtime as they were. The workbook cache keys on this token and must still
+    # notice the save.
+    path = tmp_path / "wb.xlsx"
+    store = _new(path)
+    store.append_rows("活动", [["A-1", "x"]], id_col=1)
+    before, st = store.change_token(), os.stat(path)
+    edited = tmp_path / "edited.xlsx"
+    shutil.copyfile(path, edited)
+    XlsxStore(edited).update_cells("活动", [(2, 2, "y")])
+    path.write_bytes(edited.read_bytes())  # saved in place: the same file, the same inode
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # within the same mtime step
+    after = os.stat(path)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        st.st_ino,
+        st.st_size,
+        st.st_mtime_ns,
+    )  # the premise: nothing but the content tells the two saves apart
+    assert store.change_token() != before
+    assert XlsxStore(path).read_tab("活动")[1] == ["A-1", "y"]
 
 
 def test_create_tabs_leaves_existing_tabs_alone(tmp_path: Path) -> None:

@@ -114,8 +114,9 @@ class Store(ABC):
     def change_token(self) -> object | None:
         """A cheap value that changes whenever the workbook changed, or None if unknown.
 
-        The xlsx store returns (mtime_ns, size), so a cached load notices edits made in
-        Excel at once; Google Sheets returns None and the cache relies on its TTL.
+        The xlsx store combines the file's inode, size, mtime and a hash of its end, so a
+        cached load notices edits made in Excel at once; Google Sheets returns None and the
+        cache relies on its TTL.
         """
         return None
 

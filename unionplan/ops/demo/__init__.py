@@ -1,7 +1,7 @@
 """A realistic demo year for a school union or a township federation, and the way back to empty.
 
 Each demo is a plan file beside this module (school.toml, township.toml; read by
-planfile.py): the seed plans' month-by-month activities and targets with the numbers
+unionplan/plan/planfile.py): the seed plans' month-by-month activities and targets with the numbers
 plans set (DOMAIN.md), and under [history] the progress recorded, hardship cases paired
 with cadres and the aid paid to them. Every person in the aid files is invented (张某芳-style
 names, ID numbers ending in XXXX, 138-0000-00xx phones). builder.py turns a file into
@@ -20,10 +20,10 @@ from unionplan.data.schema import TABLES
 from unionplan.data.store.base import Grid
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import UnionplanError
-from unionplan.ops.demo import planfile
 from unionplan.ops.demo.builder import DEMO_NOTE, Builder
 from unionplan.ops.demo.empty import empty_grids, start_empty
 from unionplan.ops.demo.write import LANG, rows, write_grids, write_new_file
+from unionplan.plan import planfile
 
 __all__ = [
     "AID_OFFICER",

@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -24,6 +25,7 @@ from unionplan.data.store.xlsx.values import MAX_COL, MAX_ROW, CellEdit, canon, 
 from unionplan.errors import BackendUnavailableError, ConfigError
 
 LOCK_TIMEOUT_S = 15.0
+_TOKEN_TAIL = 65_536  # bytes at the file's end hashed into change_token: the central directory
 _BAD_TITLE_CHARS = set("[]:*?/\\")
 
 
@@ -57,11 +59,17 @@ class XlsxStore(Store):
         return str(self._path)
 
     def change_token(self) -> object | None:
+        # (mtime, size) alone can survive a save: FAT, exFAT and some network shares keep
+        # mtime in steps of seconds, and an edit often keeps the size. The file's end (the
+        # zip's central directory, which carries every part's CRC) tells such saves apart.
         try:
-            st = os.stat(self._path)
+            with open(self._path, "rb") as f:
+                st = os.fstat(f.fileno())
+                f.seek(max(0, st.st_size - _TOKEN_TAIL))
+                tail = f.read(_TOKEN_TAIL)
         except OSError:
             return None
-        return (st.st_mtime_ns, st.st_size)
+        return (st.st_ino, st.st_size, st.st_mtime_ns, zlib.crc32(tail))
 
     # -- reads
 

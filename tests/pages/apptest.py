@@ -1,0 +1,54 @@
+"""Running the app under Streamlit's AppTest, the one way page tests do it.
+
+`open_app` starts a session on app.py (the overview) and `open_page` one that opens a page
+directly, as a bookmark would; both run app.py's shell around the page (see conftest.py).
+`clear_caches` empties what Streamlit caches across sessions (the loaded workbook among it),
+for a test that changed the workbook behind the app's back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests import ROOT
+
+APP = str(ROOT / "app.py")
+# Every page script, by name ("overview", "data", …).
+PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+# The first run of a session imports pandas and plotly and may build the demo: a generous
+# bound on one script run, not a measure of speed.
+TIMEOUT = 120
+
+# The `point_app_at` fixture: point the app at a workbook path or a Google Sheet's address.
+PointApp = Callable[[Path | str], Any]
+
+
+def new_app(*, lang: str | None = None) -> AppTest:
+    """A session not yet run, with the language already chosen (single-person mode: the
+    person is the local administrator; tests/pages/test_signin.py signs people in)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if lang:
+        at.session_state["lang"] = lang
+    return at
+
+
+def open_app(*, lang: str | None = None) -> AppTest:
+    """A session that has run app.py once: the overview page."""
+    return new_app(lang=lang).run()
+
+
+def open_page(page: str, *, lang: str | None = None) -> AppTest:
+    """A session whose first run opens ``pages/<page>.py``."""
+    at = new_app(lang=lang)
+    at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def clear_caches() -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
