@@ -2,7 +2,7 @@
 
     preview = read_plan(data, "计划.docx.txt", year=2026)      # or parse_plan_text(...)
     ... a person corrects preview (ImportPreview.from_frames) ...
-    result = import_preview(workbook, preview, user="张三")
+    result = import_preview(workbook, preview, actor)
 
 `import_preview` checks every row first (a row that cannot be imported stops the whole
 import with every problem listed), leaves out the rows whose import key is already in the
