@@ -9,6 +9,7 @@ from unionplan.errors import UnionplanError
 from unionplan.ops import connect
 from unionplan.ui.backup import backup_button
 from unionplan.ui.connection import google_connect
+from unionplan.ui.locks import office_lock_notice
 
 ui.page_header("common.nav.data")
 loc = ui.location()
@@ -41,6 +42,8 @@ with actions:
         ui.forget_location()
         ui.flash(ui.t("data.back_to_local"))
         st.rerun()
+
+office_lock_notice()  # the workbook open in Excel/WPS/LibreOffice: saves wait
 
 # -- data issues ------------------------------------------------------------------------
 if d:

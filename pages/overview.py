@@ -21,7 +21,7 @@ ui.page_header(
     " · ".join(
         x
         for x in (
-            s.union_name,
+            ui.md_text(s.union_name),
             overview.quarter_label(s, lang),
             ui.t("overview.as_of", date=i18n.fmt_date(s.today, lang)),
         )

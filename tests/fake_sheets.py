@@ -26,7 +26,7 @@ import re
 import socket
 import threading
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 import requests
 
+from tests.fake_sheets_meta import DevMeta, MetadataRequests, copy_meta, shift_meta
 from unionplan.data.store.gsheets import EMULATOR_ENV, EmulatorSession, GSheetsStore
 
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -371,6 +372,7 @@ class Sheet:
     cols: int = 26
     frozen_rows: int = 0
     cells: dict[tuple[int, int], FCell] = field(default_factory=dict)  # 0-based (row, col)
+    meta: dict[int, DevMeta] = field(default_factory=dict)  # on rows/columns of this sheet
 
     def properties(self, index: int) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
@@ -390,6 +392,7 @@ class Sheet:
     def insert_rows(self, at: int, n: int) -> None:
         self.cells = {((r + n if r >= at else r), c): v for (r, c), v in self.cells.items()}
         self.rows += n
+        shift_meta(self.meta, "ROWS", at, n)
 
     def delete_rows(self, start: int, end: int) -> None:
         n = end - start
@@ -399,10 +402,12 @@ class Sheet:
             if not start <= r < end
         }
         self.rows -= n
+        shift_meta(self.meta, "ROWS", start, -n)
 
     def insert_cols(self, at: int, n: int) -> None:
         self.cells = {(r, (c + n if c >= at else c)): v for (r, c), v in self.cells.items()}
         self.cols += n
+        shift_meta(self.meta, "COLUMNS", at, n)
 
     def delete_cols(self, start: int, end: int) -> None:
         n = end - start
@@ -412,15 +417,17 @@ class Sheet:
             if not start <= c < end
         }
         self.cols -= n
+        shift_meta(self.meta, "COLUMNS", start, -n)
 
 
-class Spreadsheet:
+class Spreadsheet(MetadataRequests):
     """One fake spreadsheet. Methods take/return the REST JSON shapes; callers hold the lock."""
 
     def __init__(self, key: str, title: str) -> None:
         self.key = key
         self.title = title
         self.sheets: list[Sheet] = []
+        self.meta: dict[int, DevMeta] = {}  # spreadsheet- and sheet-level metadata
 
     # lookup and ranges
 
@@ -907,6 +914,21 @@ class Fault:
 
 
 @dataclass
+class Hook:
+    callback: Callable[[], None]
+    at: int
+    when: str
+    seen: int = 0
+    running: bool = False
+
+
+# Requests Google counts as reads although they are POSTs.
+READ_KINDS = frozenset(
+    {"values.batchGetByDataFilter", "developerMetadata.search", "developerMetadata.get"}
+)
+
+
+@dataclass
 class LoggedRequest:
     method: str
     path: str  # percent-decoded
@@ -917,10 +939,12 @@ class LoggedRequest:
     status: int | None = None  # None: no answer (dropped)
     fault: Fault | None = None
     applied: bool = False
+    over_quota: bool = False
+    sent_bytes: int = 0  # the answer's body
 
     @property
     def write(self) -> bool:
-        return self.method != "GET"
+        return self.kind not in READ_KINDS and self.method != "GET"
 
 
 class FakeSheets:
@@ -932,6 +956,9 @@ class FakeSheets:
         self.denied: set[str] = set()
         self.log: list[LoggedRequest] = []
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._hooks: list[Hook] = []
+        self._quota: tuple[int, int, Callable[[], float]] | None = None
+        self._quota_used: dict[tuple[int, bool], int] = defaultdict(int)
         self._closing = threading.Event()
         fake = self
 
@@ -1068,6 +1095,106 @@ class FakeSheets:
                     return fault
         return None
 
+    # interleaving: run a callback at a chosen request, as another writer would
+
+    def hook(self, callback: Callable[[], None], *, at: int, when: str = "after") -> None:
+        """Run ``callback`` once, at the ``at``-th request from now (1 = the next one),
+        ``before`` the fake executes it or ``after`` (applied, the answer not yet sent).
+
+        It runs in the server's thread without the fake's lock, so it may edit the sheet
+        through the helpers below or send requests of its own (another app session, a
+        person's gspread). Arm one hook at a time: every request counts towards ``at``.
+        """
+        assert when in ("before", "after")
+        with self.lock:
+            self._hooks.append(Hook(callback, at, when))
+
+    def run_hooks(self, when: str) -> None:
+        due: list[Hook] = []
+        with self.lock:
+            if when == "before":
+                for h in self._hooks:
+                    h.seen += 1
+            for h in list(self._hooks):
+                if h.when == when and h.seen == h.at and not h.running:
+                    h.running = True
+                    due.append(h)
+        for h in due:
+            try:
+                h.callback()
+            finally:
+                with self.lock:
+                    self._hooks.remove(h)
+
+    # quota: Google's per-minute request limits on the fake's own clock
+
+    def set_quota(
+        self, *, reads: int = 60, writes: int = 60, clock: Callable[[], float] | None = None
+    ) -> None:
+        """Answer 429 (with Retry-After) past ``reads``/``writes`` requests per minute.
+
+        Minutes are counted on ``clock`` (default: time.monotonic), as Google's quota is
+        "refilled every minute".
+        """
+        import time
+
+        with self.lock:
+            self._quota = (reads, writes, clock or time.monotonic)
+            self._quota_used.clear()
+
+    def over_quota(self, entry: LoggedRequest) -> str | None:
+        """None if the request fits this minute's quota (and count it), else Retry-After."""
+        with self.lock:
+            if self._quota is None:
+                return None
+            reads, writes, clock = self._quota
+            now = clock()
+            minute = int(now // 60)
+            used = self._quota_used[(minute, entry.write)]
+            if used >= (writes if entry.write else reads):
+                entry.over_quota = True
+                return str(max(1, math.ceil((minute + 1) * 60 - now)))
+            self._quota_used[(minute, entry.write)] = used + 1
+            return None
+
+    def quota_usage(self) -> dict[tuple[int, bool], int]:
+        """Requests let through per (minute of the quota clock, is a write)."""
+        with self.lock:
+            return dict(self._quota_used)
+
+    # a person editing the sheet (no HTTP; the same model operations as the API requests)
+
+    def insert_row(self, key: str, title: str, before: int, values: list[Any]) -> None:
+        """Insert a row above sheet row ``before`` (1-based), filled RAW."""
+        with self.lock:
+            sheet = self.spreadsheets[key].sheet(title)
+            assert sheet is not None, title
+            sheet.insert_rows(before - 1, 1)
+            for c, raw in enumerate(values):
+                cell = make_cell(raw, "RAW", sheet)
+                if cell is not None:
+                    sheet.cells[(before - 1, c)] = cell
+
+    def delete_row(self, key: str, title: str, row: int) -> None:
+        with self.lock:
+            sheet = self.spreadsheets[key].sheet(title)
+            assert sheet is not None, title
+            sheet.delete_rows(row - 1, row)
+
+    def sort_rows(self, key: str, title: str, first: int, col: int, *, desc: bool) -> None:
+        """Sort rows ``first``.. (1-based) by column ``col`` (1-based), as sortRange does."""
+        with self.lock:
+            book = self.spreadsheets[key]
+            sheet = book.sheet(title)
+            assert sheet is not None, title
+            spec = {"dimensionIndex": col - 1, "sortOrder": "DESCENDING" if desc else "ASCENDING"}
+            rng = {"sheetId": sheet.sheet_id, "startRowIndex": first - 1}
+            book.batch_update({"requests": [{"sortRange": {"range": rng, "sortSpecs": [spec]}}]})
+
+    def metadata_count(self, key: str) -> int:
+        with self.lock:
+            return len(self.spreadsheets[key].all_meta())
+
     def requests(self, kind: str | None = None) -> list[LoggedRequest]:
         with self.lock:
             return [r for r in self.log if kind is None or r.kind == kind]
@@ -1102,9 +1229,14 @@ def _route(method: str, raw_path: str) -> tuple[str, str | None, str | None]:
         ("GET", "/values:batchGet"): "values.batchGet",
         ("POST", "/values:batchUpdate"): "values.batchUpdate",
         ("POST", "/values:batchClear"): "values.batchClear",
+        ("POST", "/values:batchGetByDataFilter"): "values.batchGetByDataFilter",
+        ("POST", "/values:batchUpdateByDataFilter"): "values.batchUpdateByDataFilter",
+        ("POST", "/developerMetadata:search"): "developerMetadata.search",
     }
     if (method, rest) in routes:
         return routes[(method, rest)], key, None
+    if method == "GET" and rest.startswith("/developerMetadata/"):
+        return "developerMetadata.get", key, rest[len("/developerMetadata/") :]
     if rest.startswith("/values/"):
         seg = rest[len("/values/") :]
         if method == "POST" and seg.endswith(":append"):
@@ -1152,6 +1284,17 @@ class _Handler(BaseHTTPRequestHandler):
         entry = LoggedRequest(method, unquote(split.path), query, kind, key, body)
         with fake.lock:
             fake.log.append(entry)
+        fake.run_hooks("before")
+        over = fake.over_quota(entry)
+        if over is not None:
+            message = (
+                f"Quota exceeded for quota metric '{'Write' if entry.write else 'Read'} requests' "
+                f"and limit '{'Write' if entry.write else 'Read'} requests per minute per user' "
+                "of service 'sheets.googleapis.com' for consumer 'project_number:1234567890'."
+            )
+            self._send(entry, 429, ApiError(429, message).body(), {"Retry-After": over})
+            fake.run_hooks("after")
+            return
         fault = fake.take_fault(kind)
         entry.fault = fault
 
@@ -1165,6 +1308,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = exc.code, exc.body()
         except Exception as exc:  # a bug in the fake: answer like Google's 500, visibly
             status, payload = 500, ApiError(500, f"fake_sheets bug: {exc!r}").body()
+        fake.run_hooks("after")
         if fault is not None:
             self._misbehave(entry, fault, status, payload)
             return
@@ -1209,6 +1353,7 @@ class _Handler(BaseHTTPRequestHandler):
             data = payload.encode("utf-8")
         else:
             data = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+        entry.sent_bytes = len(data)
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -1250,10 +1395,20 @@ class _Handler(BaseHTTPRequestHandler):
                     "spreadsheetId": book.key,
                     "valueRanges": [book.value_range(b, params) for b in boxes],
                 }
+            if kind == "values.batchGetByDataFilter":
+                return book.batch_get_by_filter(body)
+            if kind == "developerMetadata.search":
+                return book.search_meta(body)
+            if kind == "developerMetadata.get":
+                return book.get_meta(int(rng or 0))
             # Writes are all-or-nothing, like Google's: work on a copy, keep it on success.
             # Cells are replaced, never mutated, so copying each sheet's dict is a full
             # snapshot; a deepcopy of 500k cells cost ~10 s per write on a 20k-row tab.
-            saved = [dataclasses.replace(sh, cells=dict(sh.cells)) for sh in book.sheets]
+            saved = [
+                dataclasses.replace(sh, cells=dict(sh.cells), meta=copy_meta(sh.meta))
+                for sh in book.sheets
+            ]
+            saved_meta = copy_meta(book.meta)
             try:
                 if kind == "values.update":
                     option = params.get("valueInputOption", "")
@@ -1275,8 +1430,11 @@ class _Handler(BaseHTTPRequestHandler):
                     return book.values_batch_update(body)
                 if kind == "spreadsheets.batchUpdate":
                     return book.batch_update(body)
+                if kind == "values.batchUpdateByDataFilter":
+                    return book.batch_update_by_filter(body)
             except (ApiError, KeyError, ValueError, TypeError) as exc:
                 book.sheets = saved
+                book.meta = saved_meta
                 if isinstance(exc, ApiError):
                     raise
                 raise ApiError(400, f"Invalid request: {exc!r}") from None

@@ -84,6 +84,23 @@ class BackendUnavailableError(UnionplanError):
     key = "errors.backend_unavailable"
 
 
+class WorkbookOpenElsewhereError(UnionplanError):
+    """The local workbook is open in Excel, WPS or LibreOffice (their lock file is beside it).
+
+    The app does not write then: the person saving in the office program afterwards would
+    overwrite the app's rows with the copy they have open. Reading still works. ``lock``
+    is the lock file's path, for an admin who knows it is left over from a crash.
+    """
+
+    key = "errors.open_elsewhere"
+
+
+class StoreChangedError(BackendUnavailableError):
+    """The workbook changed on disk while a save was being prepared (a person saved it in
+    Excel meanwhile). Nothing was written; the workbook layer runs the save again on the
+    new content, so the person's save is never overwritten."""
+
+
 class QuotaExceededError(BackendUnavailableError):
     """Google's per-minute quota is exhausted even after backing off."""
 

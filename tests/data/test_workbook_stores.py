@@ -198,8 +198,20 @@ def test_google_request_counts(fake_sheets: FakeSheets) -> None:
         actor=admin("u"),
     )
     kinds = [r.kind for r in fake_sheets.requests()]
-    # one read of the tab (the version check); one write: the cells and the audit row
-    assert kinds == ["values.get", "spreadsheets.batchUpdate"]
+    # Issue 10 (data/store/CONCURRENCY.md): claim the row and an audit slot; read the
+    # claimed row, the id column and the header (the version check); write the cells and
+    # the audit row through the claims; drop the claims. Four requests, one of them a read.
+    assert kinds == [
+        "spreadsheets.batchUpdate",
+        "values.batchGetByDataFilter",
+        "values.batchUpdateByDataFilter",
+        "spreadsheets.batchUpdate",
+    ]
+    assert store.stats.snapshot()[0] >= 1 and fake_sheets.metadata_count(store.key) == 0
+    data = wb.load(fresh=True)
+    assert data.record("activities", "A-2")["status"] == "done"
+    log = data.df("audit_log")
+    assert log["action"].iat[-1] == "update" and log["record_id"].iat[-1] == "A-2"
 
 
 def test_google_429_then_success_lands_once(fake_sheets: FakeSheets) -> None:

@@ -57,9 +57,11 @@ def test_appends_and_updates_across_tables_are_one_write() -> None:
     assert [None, "•••"] in details  # sensitive: masked in the audit log
 
 
-def test_a_conflict_or_a_missing_row_writes_nothing() -> None:
+def test_a_conflict_writes_only_its_audit_row_and_a_missing_row_nothing() -> None:
+    # Issue 10: the attempt that lost is on record (action "conflict"), nothing else of it.
     wb, store = _workbook()
     writes = store.stats.writes
+    audit_before = len(wb.load(fresh=True).df("audit_log"))
     with pytest.raises(ConflictError):
         wb.write(
             appends=[("aid_events", {"case_id": "C-1", "kind": "note", "details": "x"})],
@@ -69,8 +71,15 @@ def test_a_conflict_or_a_missing_row_writes_nothing() -> None:
     with pytest.raises(NotFoundError):
         wb.write(updates=[RecordUpdate("aid_cases", "C-404", {"notes": "x"}, 1)],
                       actor=admin("u"))  # fmt: skip
-    assert store.stats.writes == writes
-    assert wb.load(fresh=True).df("aid_events").empty
+    assert store.stats.writes == writes + 1  # the conflict's audit row
+    data = wb.load(fresh=True)
+    assert data.df("aid_events").empty
+    assert data.record("aid_cases", "C-1")["status"] != "helping"
+    log = data.df("audit_log").iloc[audit_before:]
+    assert list(zip(log["table"], log["record_id"], log["action"], strict=True)) == [
+        ("aid_cases", "C-1", "conflict")
+    ]
+    assert json.loads(log["changes"].iat[0])["status"][1] == "helping"
 
 
 def test_nothing_to_write_is_no_write() -> None:

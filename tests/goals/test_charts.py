@@ -150,6 +150,24 @@ def test_wrap_breaks_long_chinese_labels() -> None:
     )
 
 
+def test_wrap_escapes_after_cutting_so_no_entity_is_split() -> None:
+    # Cut after 8 characters: escaping first would have cut "&amp;" into a bare "&".
+    assert charts.wrap("工" * 7 + "&&" + "工" * 5, 9, 1) == "工" * 7 + "&amp;…"
+    assert charts.wrap("<a href='x'>链接</a>", 30) == "&lt;a href='x'&gt;链接&lt;/a&gt;"
+
+
+def test_typed_units_of_measure_reach_hover_texts_escaped() -> None:
+    row = {"title": "培训<b>", "metric": "count", "target": 10, "actual": 3,
+           "expected_by_now": 5, "unit_of_measure": "<i>人次</i>", "status": "at_risk"}  # fmt: skip
+    fig = charts.bullet(row, "zh-Hans")
+    hovers = [str(x) for tr in fig.data for x in (tr.customdata or ())]
+    assert hovers and all("<i>" not in h for h in hovers)
+    assert any("&lt;i&gt;人次&lt;/i&gt;" in h for h in hovers)
+    notes = [a.text for a in fig.layout.annotations]
+    assert notes and all("<i>" not in n and "培训<b>" not in n for n in notes)
+    assert charts.value_text(row, "actual", "zh-Hans", lambda u: u.upper()) == "3<I>人次</I>"
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs chromium")
 def test_static_png_renders_chinese_glyphs(evaluated: tuple) -> None:
     """Two figures that differ only in their Chinese title give different pictures.

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 from openpyxl import load_workbook
 
 from tests.memory_store import MemoryStore
 from tests.people import admin
+from unionplan import i18n
+from unionplan.data.limits import MAX_CELL_CHARS, cell_length
+from unionplan.data.store.xlsx import XlsxStore
 from unionplan.ops import backup
 
 GRIDS = {
@@ -48,7 +52,32 @@ def test_cells_keep_their_place_and_values() -> None:
     assert ws["D5"].value == 99.5
     assert ws["C5"].value == dt.datetime(2026, 5, 1, 9, 30)
     assert ws["C4"].value == "2026-03-08"  # text stays text
-    assert ws["E6"].value == "badchar"  # control characters cannot live in xlsx
+    # A control character is kept, escaped the way OOXML spells it (openpyxl shows the
+    # escape; Excel and the app read the character back: see the round trip below).
+    assert ws["E6"].value == "bad_x0007_char"
+
+
+def test_a_backup_reads_back_as_the_store_read_it(tmp_path: Path) -> None:
+    grids = {"活动": [["编号", "备注"], ["A-1", "bad\x07char \x0b _x0041_"], ["A-2", "=1+1"]]}
+    path = tmp_path / "backup.xlsx"
+    path.write_bytes(backup.export_grids(grids))
+    assert XlsxStore(path).read_all() == grids
+
+
+def test_a_cell_longer_than_excel_holds_is_continued_not_cut(tmp_path: Path) -> None:
+    long = "困难情况说明" * 9_000  # 54,000 characters: a Google sheet holds 50,000 a cell
+    grids = {"帮扶对象": [["编号", "困难情况"], ["C-1", long]], "设置": [["编号"]]}
+    path = tmp_path / "backup.xlsx"
+    path.write_bytes(backup.export_grids(grids))
+    back = XlsxStore(path).read_all()
+    overflow = i18n.t("common.export.overflow_sheet", "zh-Hans")
+    assert list(back) == ["帮扶对象", "设置", overflow]  # the tabs in order, the overflow last
+    kept = back["帮扶对象"][1][1]
+    marker = i18n.t("common.export.overflow_marker", "zh-Hans", sheet=overflow, row=2)
+    assert kept.endswith(marker) and cell_length(kept) <= MAX_CELL_CHARS
+    pieces = [row[2] for row in back[overflow][1:]]
+    assert all(row[0] == "帮扶对象!B2" for row in back[overflow][1:])
+    assert kept[: -len(marker)] + "".join(pieces) == long
 
 
 def test_formula_like_text_is_stored_as_text() -> None:

@@ -4,12 +4,15 @@ cell is text, never a formula."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from unionplan import i18n
 from unionplan.data.parse import PlanDate as P
+from unionplan.data.store.xlsx import XlsxStore
 from unionplan.plan import schedule_xlsx
 
 ROWS = [
@@ -90,6 +93,36 @@ def test_formula_like_title_alone_in_a_cell_is_text() -> None:
     assert ws["A1"].value == "=SUM(A1)" and ws["A1"].data_type == "s"
     assert ws["B3"].value == "=1+1" and ws["B3"].data_type == "s"
     assert ws["A3"].value == "Month 1"
+
+
+def test_control_characters_pasted_from_word_are_kept(tmp_path: Path) -> None:
+    """A title with Word's manual line break (\x0b) or a bell (\x07) once crashed the export."""
+    rows = pd.DataFrame(
+        [{"id": "A-1", "title": "教代会\x0b第二天", "start": P(2026, 6, 10)},
+         {"id": "A-2", "title": "提醒\x07签到", "start": P(2026, 6, 12)}]
+    ).reindex(columns=["id", "title", "category", "start", "end", "time", "status",
+                       "recurrence", "recurrence_until", "occurrences"])  # fmt: skip
+    raw = schedule_xlsx.to_xlsx(schedule_xlsx.build(rows, 2026, "zh-Hans"), 2026, "zh-Hans")
+    path = tmp_path / "schedule.xlsx"
+    path.write_bytes(raw)
+    items = XlsxStore(path).read_all()["活动安排"][2][2]  # as Excel and the app read it
+    # split("\n"), not splitlines(): that would split at the \x0b as well
+    assert items.split("\n") == ["1、教代会\x0b第二天（6月10日）", "2、提醒\x07签到（6月12日）"]
+
+
+def test_a_month_longer_than_a_cell_continues_on_an_overflow_tab(tmp_path: Path) -> None:
+    title = "长" * 200
+    plans = [schedule_xlsx.MonthPlan(3, "节日", [title] * 200)]  # 40,000+ characters in one cell
+    path = tmp_path / "schedule.xlsx"
+    path.write_bytes(schedule_xlsx.to_xlsx(plans, 2026, "zh-Hans"))
+    book = XlsxStore(path).read_all()
+    overflow = i18n.t("common.export.overflow_sheet", "zh-Hans")
+    assert list(book) == ["活动安排", overflow]
+    kept = book["活动安排"][2][2]
+    marker = i18n.t("common.export.overflow_marker", "zh-Hans", sheet=overflow, row=2)
+    rest = "".join(row[2] for row in book[overflow][1:])
+    assert kept.endswith(marker)
+    assert (kept[: -len(marker)] + rest).count(title) == 200
 
 
 def test_empty_schedule() -> None:

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
+from tests.memory_store import MemoryStore
 from tests.reports.conftest import TODAY, docx_paragraphs, docx_tables, docx_text, fake_png
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.store.xlsx import XlsxStore
+from unionplan.data.workbook import Workbook, WorkbookData
 from unionplan.reports.docx_report import to_docx
 from unionplan.reports.report import AID, OVERVIEW, build_report
+from unionplan.reports.workplan import workplan_docx
 from unionplan.reports.xlsx_report import to_xlsx
 
 
@@ -127,3 +131,43 @@ def test_real_renderer_draws_the_charts(report) -> None:
     assert len(d.inline_shapes) == 2
     blob = d.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     assert d.part.related_parts[blob].blob[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_control_characters_pasted_from_word_do_not_stop_an_export(
+    school: WorkbookData, tmp_path: Path
+) -> None:
+    """Word's XML cannot hold "\\x07" or "\\x0b": the .docx shows their control pictures;
+    the .xlsx keeps them, escaped as the workbook keeps them."""
+    from dataclasses import replace
+
+    report = build_report(school, period="H1", today=TODAY)
+    report.activities = [replace(report.activities[0], title="教代会\x0b第二天\x07")]
+    report.sections = [
+        replace(s, heading=s.heading + "\x07") if s.key.startswith("section:") else s
+        for s in report.sections
+    ]
+    text = docx_text(to_docx(report, render=fake_png))
+    assert "教代会␋第二天␇" in text
+    assert any(
+        f"{s.heading[:-1]}␇" in text for s in report.sections if s.key.startswith("section:")
+    )
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(to_xlsx(report))
+    assert XlsxStore(path).read_all()["活动"][1][1] == "教代会\x0b第二天\x07"
+
+
+def test_a_section_name_with_a_control_character_in_the_work_plan() -> None:
+    from tests.reports.conftest import YEAR
+    from unionplan.ops import demo
+
+    grids = demo.demo_grids(year=YEAR, kind="school", today=TODAY)
+    targets = grids["目标"]
+    col = targets[0].index("工作板块")
+    section = targets[1][col]
+    for row in targets[1:]:
+        if row[col] == section:
+            row[col] = section[:2] + "\x07" + section[2:]
+    data = Workbook(MemoryStore(grids), ttl=0).load()
+    d = docx.Document(io.BytesIO(workplan_docx(data, "zh-Hans")))
+    headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == f"一、{section[:2]}␇{section[2:]}"

@@ -4,15 +4,14 @@ signature cell and 备注 per row; the total in figures and in Chinese capitals;
 header row repeated on every page and the width fitted to the page.
 
 It holds names: only the aid officer produces it. Amounts are written as exact Decimals
-and the total is a value (not a formula), the sum of the rows to the fen. Every text cell
-is text, never a formula, and control characters pasted from Word are escaped, not lost.
+and the total is a value (not a formula), the sum of the rows to the fen. Text goes in as
+every export writes it (`data.xlsx_export`): never a formula, and control characters
+pasted from Word escaped the way the workbook keeps them, not lost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from decimal import Decimal
 
 import pandas as pd
@@ -28,6 +27,7 @@ from unionplan.aid.money import money_capital, money_sum, to_money
 from unionplan.data import parse
 from unionplan.data.schema import AID_KIND
 from unionplan.data.workbook import WorkbookData
+from unionplan.data.xlsx_export import CellWriter
 
 # Faces every Chinese Windows and macOS has; the charset tells Excel which script.
 FONTS: dict[str, tuple[str, int]] = {
@@ -38,17 +38,6 @@ FONTS: dict[str, tuple[str, int]] = {
 SIGN_ROW_HEIGHT = 36  # points: room for a signature (and a thumbprint) by hand
 WIDTHS = (6, 12, 22, 14, 12, 22, 20)  # 序号 姓名 单位 类型 金额 签字 备注, in characters
 MONEY_FORMAT = "#,##0.00"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _escape(text: str) -> str:
-    """Control characters as visible escapes ("\\x07"): openpyxl refuses them raw."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def _text(cell: Cell, value: object) -> None:
-    cell.value = _escape("" if parse.is_blank(value) else str(value))
-    cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
 def _unit_names(data: WorkbookData) -> dict[str, str]:
@@ -96,6 +85,11 @@ def signoff_sheet(
     wb = Workbook()
     ws = wb.active
     ws.title = i18n.t("aid.signoff.sheet", lang)
+    cells = CellWriter(wb, lang)
+
+    def _text(cell: Cell, value: object) -> None:
+        cells.text(cell, None if parse.is_blank(value) else value)
+
     thin = Side(style="thin", color="000000")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -190,6 +184,4 @@ def signoff_sheet(
     # Where a reader (and the test) finds the total without parsing the layout.
     quoted = "'" + ws.title.replace("'", "''") + "'"
     wb.defined_names["total"] = DefinedName("total", attr_text=f"{quoted}!$E${total_row}")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return cells.save()

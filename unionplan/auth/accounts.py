@@ -7,9 +7,9 @@ through an identity provider), argon2 password hash, failed sign-ins and lock, a
 session generation that revokes its sign-in tokens. Tokens revoked one by one (a
 sign-out) are kept until they expire.
 
-The file is readable by its owner only (0600) and replaced atomically; a read-modify-write
-holds a file lock, so the app's sessions and the command line never lose each other's
-changes. Reads are cached until the file changes on disk.
+The file is readable by its owner only (0600, unionplan.files) and replaced atomically;
+a read-modify-write holds a file lock, so the app's sessions and the command line never
+lose each other's changes. Reads are cached until the file changes on disk.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 import threading
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -28,6 +27,7 @@ from typing import Any
 
 import filelock
 
+from unionplan import files
 from unionplan.data.access import ADMIN, Person, parse_roles
 from unionplan.errors import ConfigError, UnionplanError
 from unionplan.ops.config import ROOT
@@ -179,22 +179,6 @@ def _render(doc: _Doc) -> str:
     return "\n".join(out)
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically, the new file readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
 class UsersFile:
     """The accounts of one users file; safe to share between sessions and threads."""
 
@@ -250,13 +234,13 @@ class UsersFile:
     @contextlib.contextmanager
     def editing(self) -> Iterator[_Doc]:
         """Read the file fresh under the lock, let the caller change it, write it back."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        files.private_dir(self.path.parent)
         with self._mutex, self._lock:
             self._cache = None
             current = self._read()
             doc = _Doc(dict(current.accounts), dict(current.revoked))
             yield doc
-            write_private(self.path, _render(doc).encode("utf-8"))
+            files.write_private(self.path, _render(doc).encode("utf-8"))
             self._cache = None
 
     def add(self, account: Account) -> Account:

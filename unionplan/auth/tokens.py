@@ -15,11 +15,12 @@ import binascii
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from unionplan import files
 
 TTL_S = 8 * 3600  # a working day
 MAX_TOKEN = 512  # longer cookies are not ours: not even decoded
@@ -40,14 +41,12 @@ def secret_path(users_file: Path) -> Path:
 def server_secret(users_file: Path) -> bytes:
     """The signing secret beside the users file, created (0600) on first use."""
     path = secret_path(users_file)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    files.private_dir(path.parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with files.private_open(path, "x", encoding="ascii") as f:
+            f.write(secrets.token_hex(32))
     except FileExistsError:
         pass
-    else:
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(secrets.token_hex(32))
     for _ in range(40):  # another process may have created it a moment ago, still empty
         text = path.read_text(encoding="ascii").strip()
         if len(text) >= 32:

@@ -3,6 +3,10 @@
 Every parser takes the raw cell (str, int, float, datetime, None) and returns
 ``(value, problem)``: the best value it could make (or None) and a message key from the
 ``issues`` locale area when the text was not understood. Parsers never raise.
+
+Text longer than `limits.MAX_PARSE_CHARS` is not read at all (it is reported as too long;
+the cell keeps it), and no pattern here can backtrack: a whitespace run is matched once,
+possessively (``\\s*+``), so the work grows with the text, not with its square.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from unionplan.data.limits import MAX_PARSE_CHARS
 from unionplan.data.values import is_blank
 
 Problem = str | None
@@ -114,12 +119,14 @@ def _from_serial(value: float) -> dt.date | None:
     return None
 
 
+# Possessive `\s*+` (Python 3.11): a run of spaces is taken whole and never given back, so
+# "2026-3" + 10,000 spaces + "x" fails in one pass instead of trying every split of the run.
 _ISO = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*[日号]?)?\s*(?:月份?)?$"
+    r"^(\d{4})\s*+[-/.年]\s*+(\d{1,2})\s*+(?:[-/.月]\s*+(\d{1,2})\s*+[日号]?)?\s*+(?:月份?)?$"
 )
 _ISO_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_MD = re.compile(r"^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?$")
-_M = re.compile(r"^(\d{1,2})\s*月份?$")
+_MD = re.compile(r"^(\d{1,2})\s*+[月./-]\s*+(\d{1,2})\s*+[日号]?$")
+_M = re.compile(r"^(\d{1,2})\s*+月份?$")
 _CN_M = re.compile(r"^([〇零一二两三四五六七八九十正腊冬]{1,3})月份?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -135,7 +142,10 @@ def parse_plandate(raw: Any, default_year: int) -> tuple[PlanDate | None, Proble
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         d = _from_serial(float(raw))
         return (PlanDate.of(d), None) if d else (None, "issues.bad_date")
-    text = clean(raw).rstrip("前左右")  # "3月25日前": the deadline is the date itself
+    text = clean(raw)
+    if len(text) > MAX_PARSE_CHARS:
+        return None, "issues.too_long_date"
+    text = text.rstrip("前左右")  # "3月25日前": the deadline is the date itself
     text = text.replace("上旬", "").replace("中旬", "").replace("下旬", "").strip()
     m = _ISO_TIME.match(text)
     if m:
@@ -193,6 +203,8 @@ def parse_datetime(raw: Any) -> tuple[dt.datetime | None, Problem]:
         frac = float(raw) - int(raw)
         return dt.datetime.combine(d, dt.time()) + dt.timedelta(days=frac), None
     text = clean(raw)
+    if len(text) > MAX_PARSE_CHARS:
+        return None, "issues.too_long_date"
     try:
         return dt.datetime.fromisoformat(text.replace("/", "-")), None
     except ValueError:
@@ -214,6 +226,8 @@ def parse_number(raw: Any) -> tuple[float | None, Problem]:
     if isinstance(raw, (int, float)):
         return (float(raw), None) if math.isfinite(raw) else (None, "issues.bad_number")
     text = clean(raw)
+    if len(text) > MAX_PARSE_CHARS:
+        return None, "issues.too_long_number"
     scale = 10000.0 if re.search(r"万元?$", text) else 1.0
     body = _NUM_JUNK.sub("", text)
     body = body.lstrip("约").rstrip("多余+")  # "1400多名" -> 1400, an honest lower bound

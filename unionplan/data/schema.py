@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from unionplan.data.limits import MAX_LABEL_CHARS
+
 Lang = Literal["zh-Hans", "zh-Hant", "en"]
 LANGS: tuple[Lang, ...] = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANG: Lang = "zh-Hans"
@@ -304,6 +306,9 @@ AUDIT_ACTION = Enum(
         "append": L("新增", "新增", "Added", "add", "create"),
         "update": L("修改", "修改", "Changed", "edit"),
         "delete": L("删除", "刪除", "Deleted", "remove"),
+        # A save that lost a race with another save of the same record: nothing of it was
+        # written; the row keeps what it tried to change, so both attempts are on record.
+        "conflict": L("冲突未保存", "衝突未儲存", "Conflict, not saved", "conflict"),
     },
 )
 
@@ -624,6 +629,10 @@ def norm(text: object) -> str:
 
 
 def _keys_for(text: str) -> set[str]:
+    # No header, tab title or label is longer: a longer cell is not compared at all (the
+    # lazy bracket pattern would be quadratic on a long run of opening brackets).
+    if len(text) > MAX_LABEL_CHARS:
+        return set()
     n = norm(text)
     out = {n}
     stripped = _BRACKETS.sub("", unicodedata.normalize("NFKC", text))

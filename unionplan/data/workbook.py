@@ -14,22 +14,29 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from unionplan.data import access, parse, privacy, schema
+from unionplan.data import access, limits, parse, privacy, schema
 from unionplan.data.access import Person
 from unionplan.data.schema import TABLES, Column, Table
-from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.store.base import Cell, FoundRow, Grid, Planned, RowUpdate, Store
 from unionplan.data.values import is_blank, is_missing, py, same
-from unionplan.errors import ConflictError, NotFoundError, UnionplanError
+from unionplan.errors import (
+    ConflictError,
+    NotFoundError,
+    StoreChangedError,
+    UnionplanError,
+    ValidationError,
+)
 
 HEADER_SCAN_ROWS = 10  # a header below this many title/blank rows is not looked for
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
 ROW = "_row"  # DataFrame column: the sheet row number the user sees
+MASK = "***"  # the data-issues table's mask (ui); the audit log uses privacy.mask
 
 
 @dataclass(frozen=True)
@@ -464,9 +471,41 @@ def _audit_value(col: Column | None, value: Any) -> Any:
     return None if is_missing(value) else value
 
 
+def audit_changes(changes: Mapping[str, Any]) -> str:
+    """The audit row's JSON of {field: [before, after]}, short enough for one cell.
+
+    Before and after of a long text together could pass a cell's limit (a Google write
+    would then fail, an Excel file would not open cleanly): the texts are then cut to an
+    equal share of the room, each with a mark of how much was left out.
+    """
+    text = json.dumps(changes, ensure_ascii=False, default=str)
+    texts = sum(isinstance(x, str) for pair in changes.values() for x in _pair(pair))
+    room = limits.MAX_CELL_CHARS // max(texts, 1)
+    while limits.cell_length(text) > limits.MAX_CELL_CHARS and room:
+        room //= 2  # JSON escapes (quotes, control characters) make a text longer
+
+        def cut(x: Any, room: int = room) -> Any:
+            return f"{x[:room]}…[+{len(x) - room}]" if isinstance(x, str) and len(x) > room else x
+
+        text = json.dumps(
+            {k: [cut(x) for x in _pair(v)] for k, v in changes.items()},
+            ensure_ascii=False,
+            default=str,
+        )
+    return text
+
+
+def _pair(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
 _STAMPS = ("version", "updated_at", "updated_by")  # what every update writes besides the change
-_CACHE: dict[str, tuple[float, object, WorkbookData]] = {}
+_SAVE_TRIES = 3  # a save the file changed under is run again this many times at most
+# location -> (when its read began, change token, data, generation at that moment)
+_CACHE: dict[str, tuple[float, object, WorkbookData, int]] = {}
+_GENERATION: dict[str, int] = {}  # location -> bumped by every write and fresh load
+_FLIGHTS: dict[str, threading.Lock] = {}  # location -> held while its read is in flight
 _CACHE_LOCK = threading.Lock()
 
 
@@ -495,23 +534,65 @@ class Workbook:
     # -------------------------------------------------------------- reading
 
     def load(self, *, fresh: bool = False) -> WorkbookData:
+        """The workbook as it is, from the shared cache when that is still good.
+
+        One read per location at a time (single flight): sessions that miss the cache
+        together, as they do after a write, wait for the one read in flight and share it,
+        instead of each reading the spreadsheet. A read that began before the latest write
+        (or `fresh` request) is never taken for one after it.
+        """
         loc = self.store.location
-        token = self.store.change_token()
-        if not fresh:
-            with _CACHE_LOCK:
-                hit = _CACHE.get(loc)
-            if hit and time.monotonic() - hit[0] < self.ttl and hit[1] == token:
-                return hit[2]
+        with _CACHE_LOCK:
+            if fresh:
+                _GENERATION[loc] = _GENERATION.get(loc, 0) + 1
+            wanted = _GENERATION.get(loc, 0)
+            flight = _FLIGHTS.setdefault(loc, threading.Lock())
         # The token read *before* the data: a write landing in between then leaves a
         # stale token, so the next load re-reads instead of trusting stale data.
-        data = parse_workbook(self.store.read_all(), location=loc, kind=self.store.kind)
+        token = self.store.change_token()
+        hit = self._cached(loc, token, wanted)
+        if hit is not None:
+            return hit
+        with flight:
+            hit = self._cached(loc, token, wanted)  # the read we waited for
+            if hit is not None:
+                return hit
+            with _CACHE_LOCK:
+                generation = _GENERATION.get(loc, 0)
+            started = time.monotonic()
+            data = parse_workbook(self.store.read_all(), location=loc, kind=self.store.kind)
+            with _CACHE_LOCK:
+                _CACHE[loc] = (started, token, data, generation)
+            return data
+
+    def _cached(self, loc: str, token: object, wanted: int) -> WorkbookData | None:
         with _CACHE_LOCK:
-            _CACHE[loc] = (time.monotonic(), token, data)
+            hit = _CACHE.get(loc)
+            current = _GENERATION.get(loc, 0)
+        if hit is None:
+            return None
+        started, cached_token, data, generation = hit
+        if generation < max(wanted, current) or cached_token != token:
+            return None
+        if time.monotonic() - started >= self.ttl:
+            return None
         return data
 
+    def office_lock(self) -> Any:
+        """The lock file of Excel/WPS/LibreOffice having the local workbook open, or None."""
+        return self.store.office_lock()
+
+    def ignore_office_lock(self, lock: Any) -> None:
+        """Save despite this lock file (left by a crash), in this process; an admin's call."""
+        self.store.ignore_office_lock(lock)
+
     def invalidate(self) -> None:
+        """Drop the cached load (after a write): the next load, shared by every session
+        that asks meanwhile, reads again."""
+        loc = self.store.location
         with _CACHE_LOCK:
-            _CACHE.pop(self.store.location, None)
+            _GENERATION[loc] = _GENERATION.get(loc, 0) + 1
+            _CACHE.pop(loc, None)
 
     def ensure_tabs(self, lang: str | None = None) -> list[str]:
         """Create every missing tab with its header row; returns the titles created."""
@@ -529,12 +610,9 @@ class Workbook:
 
     # -------------------------------------------------------------- writing
 
-    def _layout(self, key: str, grid: Grid | None = None) -> TableData:
-        """Where a table's columns are; from a fresh grid when given, else the cache."""
-        if grid is not None:
-            cached = self.load()
-            td, _ = read_table(TABLES[key], cached.tables[key].title, grid, cached.plan_year)
-            return td
+    def _layout(self, key: str) -> TableData:
+        """Where a table's columns are, as last loaded (a write then finds its rows by id
+        and, for updates, reads the header again: `_fresh_layout`)."""
         td = self.load().tables[key]
         if td.title is None or not td.colmap:
             self.ensure_tabs()
@@ -569,7 +647,7 @@ class Workbook:
     def _audit_cells(
         self,
         td: TableData,
-        actor: Person,
+        user: str,
         table: str,
         rid: str,
         action: str,
@@ -579,11 +657,11 @@ class Workbook:
         rec = {
             "id": new_id(schema.AUDIT_LOG.id_prefix),
             "at": dt.datetime.now().replace(microsecond=0),
-            "user": actor.login,  # who signed in, never a typed name
+            "user": user,
             "table": table,
             "record_id": rid,
             "action": action,
-            "changes": json.dumps(changes, ensure_ascii=False, default=str),
+            "changes": audit_changes(changes),
         }
         return self._row_cells(td, rec, lang)
 
@@ -630,104 +708,278 @@ class Workbook:
 
         Every write of the app passes here. Appended records keep an id given in their
         values (so a caller can fix ids up front and recognise a batch that already
-        landed: a campaign, an import); the others get a new one. Each updated table is
-        read fresh once to check versions; a moved version raises ConflictError and
-        nothing is written. The store writes once (one xlsx save, one atomic Google
-        batchUpdate whose retry after a timeout checks the first appended id), so the
-        records and their audit rows land together, exactly once. Returns the appended
+        landed: a campaign, an import); the others get a new one. Appends alone are one
+        store write (one xlsx save, one atomic Google batchUpdate whose retry after a
+        timeout checks the first appended id). With updates, the store finds each row by
+        its id when it writes (`Store.write_rows`, see data/store/CONCURRENCY.md): a
+        version that moved, or another save of the same record racing this one, raises
+        ConflictError, writes nothing but a "conflict" audit row, and no row moved in the
+        sheet meanwhile makes a change land on another record. Returns the appended
         records, then the updated ones, as written (an update that changes nothing
         returns the row as it is and writes nothing for it).
 
         Every record is checked against what `actor` may write (`access.check_write`:
         their roles, and their unit both before and after an update) before anything is
-        written; a refusal raises PermissionDeniedError and writes nothing.
+        written, and each updated row again as the store finds it at write time; a refusal
+        raises PermissionDeniedError. The audit log and the stamps name `actor.login`.
         """
         if not appends and not updates:
             return []
-        loaded = self.load()
-        lang = loaded.language
+        user = actor.login
+        # Whatever calls it (a form, an import, the command line): no text a cell cannot hold.
+        too_long: dict[str, list[str]] = {}
+        for values in [v for _, v in appends] + [u.changes for u in updates]:
+            too_long |= limits.cell_problems(values)
+        if too_long:
+            raise ValidationError(too_long)
         now = dt.datetime.now().replace(microsecond=0)
-        new_recs = [
-            (key, self._new_record(key, values, actor.login, now)) for key, values in appends
-        ]
-        units = unit_tree(loaded).including(new_recs)
+        new_recs = [(key, self._new_record(key, values, user, now)) for key, values in appends]
+        guard = self._permission_guard(actor, new_recs, updates)
+        for attempt in range(_SAVE_TRIES):
+            try:
+                return self._write_once(new_recs, updates, user, now, guard)
+            except StoreChangedError:
+                # A person saved the file between our read and our save: nothing of ours
+                # was written; do it again on what they saved.
+                if attempt == _SAVE_TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _permission_guard(
+        self,
+        actor: Person,
+        new_recs: Sequence[tuple[str, dict[str, Any]]],
+        updates: Sequence[RecordUpdate],
+    ) -> Callable[[RecordUpdate, Mapping[str, Any]], None]:
+        """Check every record against what `actor` may write, on the rows as loaded, before
+        anything is written; returns the check of one updated row, for the row as the
+        store finds it at write time (someone may have moved it to another unit since)."""
+        data = self.load()
+        units = unit_tree(data).including(new_recs)
         for key, rec in new_recs:
             access.check_write(actor, key, None, rec, units)
+
+        def guard(u: RecordUpdate, current: Mapping[str, Any]) -> None:
+            access.check_write(actor, u.key, current, {**current, **u.changes}, units)
+
+        for u in updates:
+            df = data.tables[u.key].df
+            hit = df[df["id"] == u.record_id] if not df.empty else df
+            if hit.empty:
+                access.check_write(actor, u.key, None, dict(u.changes), units)
+            else:
+                guard(u, {k: py(v) for k, v in hit.iloc[0].items()})
+        return guard
+
+    def _write_once(
+        self,
+        new_recs: list[tuple[str, dict[str, Any]]],
+        updates: Sequence[RecordUpdate],
+        user: str,
+        now: dt.datetime,
+        guard: Callable[[RecordUpdate, Mapping[str, Any]], None],
+    ) -> list[dict[str, Any]]:
+        data = self.load()
+        lang = data.language
         keys = list(dict.fromkeys([k for k, _ in new_recs] + [u.key for u in updates]))
-        store = self.store
         try:
-            with store.transaction():
-                # Every layout is taken before the first write: a write changes the store's
-                # token, and a layout looked up after it would cost a needless re-read.
-                layouts = {k: self._layout(k) for k in [*keys, "audit_log"]}
-                for k in dict.fromkeys(u.key for u in updates):
-                    layouts[k] = self._layout(k, store.read_tab(layouts[k].title or ""))
-                audit: list[tuple[str, str, str, dict[str, Any]]] = []
-                cells: dict[str, list[tuple[int, int, Cell]]] = {}
-                updated: list[dict[str, Any]] = []
-                planned = [
-                    (u, *self._planned_update(layouts[u.key], u, actor.login, now)) for u in updates
-                ]
-                for u, current, _after in planned:  # the row as read fresh, and as changed
-                    access.check_write(actor, u.key, current, {**current, **u.changes}, units)
-                for u, current, after in planned:
-                    updated.append({**current, **after})
-                    if not after:
-                        continue
-                    td, table = layouts[u.key], TABLES[u.key]
-                    self._add_missing_columns(td, after.keys(), lang)
-                    rownum = int(current[ROW])
-                    cells.setdefault(td.title or "", []).extend(
-                        (rownum, td.colmap[k], to_cell(table.column(k), v, lang))
-                        for k, v in after.items()
-                    )
-                    diff = {k: v for k, v in after.items() if k not in _STAMPS}
-                    action = "delete" if diff.get("deleted") else "update"
-                    log = {
-                        k: [
-                            _audit_value(table.column(k), current.get(k)),
-                            _audit_value(table.column(k), v),
-                        ]
-                        for k, v in diff.items()
-                    }
-                    audit.append((u.key, u.record_id, action, log))
-                rows: dict[str, list[list[Cell]]] = {}
-                for key in dict.fromkeys(k for k, _ in new_recs):
-                    needed = {
-                        k: None
-                        for k2, rec in new_recs
-                        if k2 == key
-                        for k, v in rec.items()
-                        if not same(v, None) or k == "id"
-                    }
-                    self._add_missing_columns(layouts[key], needed, lang)
-                for key, rec in new_recs:
-                    td, table = layouts[key], TABLES[key]
-                    rows.setdefault(key, []).append(self._row_cells(td, rec, lang))
-                    log = {
-                        k: [None, _audit_value(table.column(k), v)]
-                        for k, v in rec.items()
-                        if k not in _SYSTEM_KEYS and not same(v, None)
-                    }
-                    audit.append((key, rec["id"], "append", log))
-                # The new records first: Google's retry probes the first appended row's id.
-                batch = [
-                    (layouts[k].title or "", r, layouts[k].colmap["id"]) for k, r in rows.items()
-                ]
-                audit_td = layouts["audit_log"]
-                audit_rows = [
-                    self._audit_cells(audit_td, actor, key, rid, action, log, lang)
-                    for key, rid, action, log in audit
-                    if key != "audit_log"  # every write is audited, except the audit itself
-                ]
-                if audit_rows:
-                    batch.append((audit_td.title or "", audit_rows, audit_td.colmap["id"]))
-                if batch or cells:
-                    # The records and their audit rows in one write: all land, or none.
-                    store.write(updates=list(cells.items()), appends=batch)
+            if not updates:
+                with self.store.transaction():
+                    layouts = {k: self._layout(k) for k in [*keys, "audit_log"]}
+                    batch = self._append_batch(layouts, new_recs, [], user, lang)
+                    if batch:
+                        self.store.write(appends=batch)
+                return [rec for _, rec in new_recs]
+            return self._write_with_updates(data, new_recs, updates, keys, user, lang, now, guard)
         finally:
             self.invalidate()
+
+    def _append_batch(
+        self,
+        layouts: dict[str, TableData],
+        new_recs: Sequence[tuple[str, dict[str, Any]]],
+        audit: list[tuple[str, str, str, dict[str, Any]]],
+        user: str,
+        lang: str,
+    ) -> list[tuple[str, list[list[Cell]], int]]:
+        """The appended records' rows, then every audit row (`audit` first), per tab."""
+        rows: dict[str, list[list[Cell]]] = {}
+        for key in dict.fromkeys(k for k, _ in new_recs):
+            needed = {
+                k: None
+                for k2, rec in new_recs
+                if k2 == key
+                for k, v in rec.items()
+                if not same(v, None) or k == "id"
+            }
+            self._add_missing_columns(layouts[key], needed, lang)
+        audit = list(audit)
+        for key, rec in new_recs:
+            td, table = layouts[key], TABLES[key]
+            rows.setdefault(key, []).append(self._row_cells(td, rec, lang))
+            log = {
+                k: [None, _audit_value(table.column(k), v)]
+                for k, v in rec.items()
+                if k not in _SYSTEM_KEYS and not same(v, None)
+            }
+            audit.append((key, rec["id"], "append", log))
+        # The new records first: Google's retry probes the first appended row's id.
+        batch = [(layouts[k].title or "", r, layouts[k].colmap["id"]) for k, r in rows.items()]
+        audit_td = layouts["audit_log"]
+        audit_rows = [
+            self._audit_cells(audit_td, user, key, rid, action, log, lang)
+            for key, rid, action, log in audit
+            if key != "audit_log"  # every write is audited, except the audit itself
+        ]
+        if audit_rows:
+            batch.append((audit_td.title or "", audit_rows, audit_td.colmap["id"]))
+        return batch
+
+    def _write_with_updates(
+        self,
+        data: WorkbookData,
+        new_recs: list[tuple[str, dict[str, Any]]],
+        updates: Sequence[RecordUpdate],
+        keys: list[str],
+        user: str,
+        lang: str,
+        now: dt.datetime,
+        guard: Callable[[RecordUpdate, Mapping[str, Any]], None],
+    ) -> list[dict[str, Any]]:
+        if not new_recs:
+            unchanged = self._unchanged(data, updates)
+            if unchanged is not None:
+                return unchanged  # no write: nothing to claim, check or record
+        layouts = {k: self._layout(k) for k in [*keys, "audit_log"]}
+        rows: list[RowUpdate] = []
+        for u in updates:
+            td = layouts[u.key]
+            if "id" not in td.colmap:
+                raise UnionplanError(f"{u.key} has no id column", key="errors.no_header", tab=u.key)
+            df = data.tables[u.key].df
+            hit = df[df["id"] == u.record_id] if not df.empty else df
+            hint = int(hit[ROW].iat[0]) if not hit.empty else 0
+            rows.append(
+                RowUpdate(
+                    td.title or "", u.record_id, td.colmap["id"], hint, int(u.expected_version) + 1
+                )
+            )
+        reserve: dict[str, int] = {}
+        for key, _ in new_recs:
+            title = layouts[key].title or ""
+            reserve[title] = reserve.get(title, 0) + 1
+        n_audit = len(updates) + sum(1 for k, _ in new_recs if k != "audit_log")
+        audit_title = layouts["audit_log"].title or ""
+        reserve[audit_title] = reserve.get(audit_title, 0) + n_audit
+        updated: list[dict[str, Any]] = []
+
+        def plan(found: list[FoundRow | None]) -> Planned:
+            updated.clear()
+            fresh: dict[str, TableData] = {}
+            conflicts: list[tuple[RecordUpdate, dict[str, Any], int]] = []
+            planned: list[tuple[int, RecordUpdate, dict[str, Any], dict[str, Any]]] = []
+            for i, (u, f) in enumerate(zip(updates, found, strict=True)):
+                if u.key not in fresh:
+                    fresh[u.key] = self._fresh_layout(u.key, f, layouts[u.key], data.plan_year)
+                td = fresh[u.key]
+                current = self._current(td, f, data.plan_year) if f is not None else None
+                if current is None:
+                    raise NotFoundError(
+                        f"{u.key}/{u.record_id}", key="errors.record_not_found", id=u.record_id
+                    )
+                guard(u, current)  # the row as it is now: still in the person's units
+                version = int(current.get("version") or 0)
+                if (f is not None and f.busy) or version != int(u.expected_version):
+                    conflicts.append((u, current, version))
+                    continue
+                after = self._planned_after(current, u, version, user, now)
+                updated.append({**current, **after})
+                planned.append((i, u, current, after))
+            if conflicts:
+                audit = [
+                    (u.key, u.record_id, "conflict", self._change_log(u.key, current, u.changes))
+                    for u, current, _ in conflicts
+                ]
+                batch = self._append_batch(layouts, [], audit, user, lang)
+                u, current, version = conflicts[0]
+                err = ConflictError(
+                    u.key, u.record_id, u.expected_version, version, current, dict(u.changes)
+                )
+                return Planned({}, appends=batch, error=err)
+            cells: dict[int, dict[int, Cell]] = {}
+            audit = []
+            for i, u, current, after in planned:
+                if not after:
+                    continue
+                td, table = fresh[u.key], TABLES[u.key]
+                self._add_missing_columns(td, after.keys(), lang)
+                cells[i] = {
+                    td.colmap[k]: to_cell(table.column(k), v, lang) for k, v in after.items()
+                }
+                diff = {k: v for k, v in after.items() if k not in _STAMPS}
+                action = "delete" if diff.get("deleted") else "update"
+                audit.append((u.key, u.record_id, action, self._change_log(u.key, current, diff)))
+            if not cells and not new_recs:
+                return Planned({})
+            return Planned(cells, appends=self._append_batch(layouts, new_recs, audit, user, lang))
+
+        self.store.write_rows(rows, plan, reserve=reserve)
         return [rec for _, rec in new_recs] + updated
+
+    @staticmethod
+    def _unchanged(
+        data: WorkbookData, updates: Sequence[RecordUpdate]
+    ) -> list[dict[str, Any]] | None:
+        """The records as loaded, when no update changes anything in them; else None."""
+        out = []
+        for u in updates:
+            df = data.tables[u.key].df
+            hit = df[df["id"] == u.record_id] if not df.empty else df
+            if hit.empty:
+                return None
+            current = {k: py(v) for k, v in hit.iloc[0].items()}
+            if int(current.get("version") or 0) != int(u.expected_version):
+                return None
+            table = TABLES[u.key]
+            if any(
+                k in table.keys and k not in ("id", "version") and not same(current.get(k), v)
+                for k, v in u.changes.items()
+            ):
+                return None
+            out.append(current)
+        return out
+
+    def _fresh_layout(
+        self, key: str, found: FoundRow | None, cached: TableData, year: int
+    ) -> TableData:
+        """Where the columns are now, from the tab's top rows read at write time."""
+        if found is None:
+            return cached
+        hit = find_header(TABLES[key], found.top)
+        if hit is None:
+            return cached
+        td, _ = read_table(TABLES[key], cached.title, found.top[: hit[0] + 1], year)
+        return td if td.colmap else cached
+
+    @staticmethod
+    def _current(td: TableData, found: FoundRow, year: int) -> dict[str, Any] | None:
+        """The record in the found row, parsed as a load would (None if marked deleted)."""
+        header = [td.header] if td.header else found.top[:1]
+        one, _ = read_table(td.table, td.title, [*header, found.values], year)
+        if one.df.empty:
+            return None
+        current = {k: py(v) for k, v in one.df.iloc[0].items()}
+        current[ROW] = found.row
+        return current
+
+    @staticmethod
+    def _change_log(key: str, current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict:
+        table = TABLES[key]
+        return {
+            k: [_audit_value(table.column(k), current.get(k)), _audit_value(table.column(k), v)]
+            for k, v in changes.items()
+            if k in table.keys and k not in ("id", "version")
+        }
 
     @staticmethod
     def _new_record(
@@ -742,22 +994,11 @@ class Workbook:
         return {k: v for k, v in rec.items() if k in table.keys}
 
     @staticmethod
-    def _planned_update(
-        td: TableData, u: RecordUpdate, user: str, now: dt.datetime
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(the row as it is, the fields to write: the changes, version and stamps), from a
-        fresh read of its tab; after is empty when nothing really changes."""
-        hit = td.df[td.df["id"] == u.record_id] if not td.df.empty else td.df
-        if hit.empty:
-            raise NotFoundError(
-                f"{u.key}/{u.record_id}", key="errors.record_not_found", id=u.record_id
-            )
-        current = {k: py(v) for k, v in hit.iloc[0].items()}
-        version = int(current.get("version") or 0)
-        if version != int(u.expected_version):
-            raise ConflictError(
-                u.key, u.record_id, u.expected_version, version, current, dict(u.changes)
-            )
+    def _planned_after(
+        current: Mapping[str, Any], u: RecordUpdate, version: int, user: str, now: dt.datetime
+    ) -> dict[str, Any]:
+        """The fields to write (the changes, version and stamps); empty when nothing
+        really changes."""
         table = TABLES[u.key]
         diff = {
             k: v
@@ -765,9 +1006,9 @@ class Workbook:
             if k in table.keys and k not in ("id", "version") and not same(current.get(k), v)
         }
         if not diff:
-            return current, {}
+            return {}
         after = dict(diff, version=version + 1, updated_at=now, updated_by=user)
-        return current, {k: v for k, v in after.items() if k in table.keys}
+        return {k: v for k, v in after.items() if k in table.keys}
 
     def delete(self, key: str, record_id: str, *, expected_version: int, actor: Person) -> None:
         """Mark a row deleted (kept in the sheet, hidden in the app; undo by clearing it)."""

@@ -11,7 +11,7 @@ still shows the bars.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -21,6 +21,7 @@ from unionplan import i18n
 from unionplan.data import periods
 from unionplan.data.values import is_missing
 from unionplan.goals.targets import STATUSES
+from unionplan.markup import plot_text
 
 # Okabe & Ito (2008), "Color Universal Design"; grey for "nothing to judge yet".
 STATUS_COLOURS: dict[str, str] = {
@@ -91,10 +92,11 @@ def status_label(status: str, lang: str) -> str:
 
 def wrap(text: str, width: int = LABEL_WIDTH, max_lines: int = 2) -> str:
     """Break a label into lines of about `width` CJK characters (a Latin letter counts
-    half), cut with "…" after `max_lines`, "<" escaped. Plotly does not wrap by itself."""
+    half), cut with "…" after `max_lines`, as plotly text (`markup.plot_text`: what was
+    typed is shown, never read as HTML). Plotly does not wrap by itself."""
     lines: list[str] = []
     line, size = "", 0.0
-    for word in _tokens(_escape(str(text or ""))):
+    for word in _tokens(str(text or "")):
         w = sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in word)
         if line and size + w > width:
             lines.append(line.rstrip())
@@ -105,7 +107,8 @@ def wrap(text: str, width: int = LABEL_WIDTH, max_lines: int = 2) -> str:
         lines.append(line.rstrip())
     if len(lines) > max_lines:
         lines = [*lines[: max_lines - 1], lines[max_lines - 1][: max(1, width - 1)] + "…"]
-    return "<br>".join(lines)
+    # Escaped after the cut, so an "&amp;" is never cut in half.
+    return "<br>".join(plot_text(line) for line in lines)
 
 
 def _tokens(text: str) -> list[str]:
@@ -177,8 +180,13 @@ def _num(value: Any) -> float | None:
     return None if is_missing(value) else float(value)
 
 
-def value_text(row: Mapping[str, Any], key: str, lang: str) -> str:
-    """A target's figure in its own terms: "86%（43/50）", "53 人次", "¥9,000", "已完成"."""
+def value_text(
+    row: Mapping[str, Any], key: str, lang: str, typed: Callable[[str], str] = str
+) -> str:
+    """A target's figure in its own terms: "86%（43/50）", "53 人次", "¥9,000", "已完成".
+
+    The unit of measure is the one part typed in the sheet: `typed` makes it safe for
+    where the figure goes (`markup.md_text` for Markdown)."""
     value = _num(row.get(key))
     metric = row.get("metric")
     if value is None:
@@ -195,7 +203,7 @@ def value_text(row: Mapping[str, Any], key: str, lang: str) -> str:
     if metric == "amount":
         return i18n.fmt_money(value, lang)
     digits = 0 if float(value).is_integer() else 1
-    uom = row.get("unit_of_measure") or ""
+    uom = typed(row.get("unit_of_measure") or "")
     return f"{i18n.fmt_number(value, lang, digits)}{' ' if uom and lang == 'en' else ''}{uom}"
 
 
@@ -246,7 +254,7 @@ def _bullets(
                 "size": 7,
             },
         },
-        customdata=[value_text(r, "actual", lang) for r in rows],
+        customdata=[plot_text(value_text(r, "actual", lang)) for r in rows],
         hovertemplate="%{customdata}<extra></extra>",
         showlegend=False,
     )
@@ -263,7 +271,7 @@ def _bullets(
                 "color": TARGET_COLOUR,
                 "line": {"width": 2},
             },
-            customdata=[value_text(r, "expected_by_now", lang) for r in rows],
+            customdata=[plot_text(value_text(r, "expected_by_now", lang)) for r in rows],
             hovertemplate="%{customdata}<extra>"
             + i18n.t("targets.legend_expected", lang)
             + "</extra>",
@@ -291,17 +299,12 @@ def _bullets(
             showarrow=False,
             align="left",
             text=f"{wrap(str(r.get('title') or ''), 16, 1)}  "
-            f"<b>{_escape(value_text(r, 'actual', lang))}</b>",
+            f"<b>{plot_text(value_text(r, 'actual', lang))}</b>",
         )
     fig.update_layout(barmode="overlay", bargap=0)
     fig.update_xaxes(range=[0, right], showticklabels=False, showgrid=False)
     fig.update_yaxes(range=[n - 0.5, -0.75], showticklabels=False, showgrid=False, zeroline=False)
     return fig
-
-
-def _escape(text: str) -> str:
-    """Plotly reads a little HTML in text: keep a "<" someone typed from starting a tag."""
-    return text.replace("<", "&lt;")
 
 
 def bullet(row: Mapping[str, Any], lang: str) -> go.Figure:

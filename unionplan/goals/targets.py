@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from unionplan.data import parse, schema
+from unionplan.data import limits, parse, schema
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import (
     half_bounds,
@@ -138,7 +138,8 @@ def elapsed_share(start: dt.date, due: dt.date, as_of: dt.date) -> float:
 
 # ---------------------------------------------------------------- milestones text
 
-_MS_ITEM = re.compile(r"^\s*([^:：=]+?)\s*[:：=]\s*([0-9.]+)\s*[%％]?\s*$")
+_MS_SEP = re.compile(r"[:：=]")
+_MS_SHARE = re.compile(r"[0-9.]+")
 _MS_SPLIT = re.compile(r"[;；,，、\n]+")
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -158,6 +159,23 @@ def _milestone_day(key: str, plan_year: int) -> dt.date | None:
     return None
 
 
+def _milestone_item(part: str) -> tuple[str, str, bool] | None:
+    """ "Q2 : 50 %" -> ("Q2", "50", True): key, share as typed, whether it is a percentage.
+
+    Split at the first ":", "：" or "=" and strip the sides; no pattern with spaces on
+    both sides of something, which long runs of spaces would make quadratic."""
+    sep = _MS_SEP.search(part)
+    if sep is None:
+        return None
+    key, share = part[: sep.start()].strip(), part[sep.end() :].strip()
+    percent = share.endswith(("%", "％"))
+    if percent:
+        share = share[:-1].rstrip()
+    if not key or not _MS_SHARE.fullmatch(share):
+        return None
+    return key, share, percent
+
+
 def parse_milestones(text: Any, plan_year: int) -> tuple[list[tuple[dt.date, float]], bool]:
     """ "Q1:20%;Q2:50%" -> [(31 Mar, 0.2), (30 Jun, 0.5)] and whether all of it was read.
 
@@ -166,22 +184,24 @@ def parse_milestones(text: Any, plan_year: int) -> tuple[list[tuple[dt.date, flo
     """
     if is_blank(text):
         return [], True
+    if len(str(text)) > limits.MAX_RULE_CHARS:
+        return [], False  # no plan has a rule this long: not read (the cell keeps it)
     points: list[tuple[dt.date, float]] = []
     ok = True
     for part in _MS_SPLIT.split(str(text)):
         if not part.strip():
             continue
-        m = _MS_ITEM.match(parse.clean(part))
-        day = _milestone_day(m.group(1), plan_year) if m else None
-        if m is None or day is None:
+        item = _milestone_item(parse.clean(part))
+        day = _milestone_day(item[0], plan_year) if item else None
+        if item is None or day is None:
             ok = False
             continue
         try:
-            share = float(m.group(2))
+            share = float(item[1])
         except ValueError:
             ok = False
             continue
-        if share > 1 or m.group(0).rstrip().endswith(("%", "％")):
+        if share > 1 or item[2]:
             share /= 100.0
         points.append((day, share))
     points.sort()
@@ -774,6 +794,8 @@ def clean_progress(
         "note": parse.clean(values.get("note")) or None,
         "evidence": parse.clean(values.get("evidence")) or None,
     }
+    for key, messages in limits.cell_problems(rec).items():
+        problems.setdefault(key, []).extend(messages)
     if target is None:
         add("target_id", "targets.v_unknown_target")
         return rec, problems

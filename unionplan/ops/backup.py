@@ -3,8 +3,10 @@ written before a destructive operation (start empty, copy over a sheet). Adminis
 only: a backup holds every personal value, unmasked, and so is complete.
 
 Every tab is copied cell by cell as the store read it, known or not, unknown columns and
-title rows included, so the backup can replace the original. Text that looks like a
-formula ("=SUM(…)", "-3") is stored as text: a backup must never compute anything.
+title rows included, so the backup can replace the original. Text goes in as every export
+writes it (`data.xlsx_export`): as text, never a formula ("=SUM(…)", "-3"): a backup must
+never compute anything; control characters escaped, not dropped; a text longer than an
+Excel cell holds (from a Google sheet) continued on an overflow tab, not cut off.
 
 This module writes its own .xlsx with openpyxl instead of going through the xlsx store:
 a backup is a one-shot file in memory, with none of the store's locking or layout rules.
@@ -13,20 +15,19 @@ a backup is a one-shot file in memory, with none of the store's locking or layou
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl import Workbook as XlsxBook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from unionplan import files
 from unionplan.data.access import Person, check_admin
-from unionplan.data.parse import looks_like_formula
+from unionplan.data.schema import DEFAULT_LANG
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.xlsx_export import CellWriter
 from unionplan.ops import config
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,14 +62,16 @@ def _value(raw: Cell) -> Cell:
         return raw.replace(tzinfo=None) if raw.tzinfo else raw  # xlsx has no time zones
     if isinstance(raw, dt.date | dt.time):
         return raw
-    # Control characters are not allowed in xlsx XML; they cannot be typed in a sheet anyway.
-    return ILLEGAL_CHARACTERS_RE.sub("", str(raw))
+    return str(raw)
 
 
-def export_grids(grids: Mapping[str, Grid]) -> bytes:
-    """Grids (tab title -> rows of cells, in tab order) as the bytes of an .xlsx file."""
+def export_grids(grids: Mapping[str, Grid], lang: str = DEFAULT_LANG) -> bytes:
+    """Grids (tab title -> rows of cells, in tab order) as the bytes of an .xlsx file.
+
+    `lang` names the overflow tab, should a text be longer than an Excel cell holds."""
     book = XlsxBook()
     book.remove(book.active)
+    cells = CellWriter(book, lang)
     titles = _safe_titles(list(grids))
     for title, grid in grids.items():
         ws = book.create_sheet(titles[title])
@@ -78,18 +81,16 @@ def export_grids(grids: Mapping[str, Grid]) -> bytes:
                 value = _value(raw)
                 if value is None or value == "":
                     continue
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str) and looks_like_formula(value):
-                    # openpyxl turns any str starting with "=" into a formula; keep it text.
-                    cell.data_type = "s"
+                if isinstance(value, str):
+                    cells.text(ws.cell(row=r, column=c), value)
+                else:
+                    ws.cell(row=r, column=c, value=value)
                 widths[c] = max(widths.get(c, 0), _display_width(value))
         for c, w in widths.items():
             ws.column_dimensions[get_column_letter(c)].width = min(60, max(8, w + 2))
     if not book.sheetnames:
         book.create_sheet("Sheet")
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return cells.save()
 
 
 def _display_width(value: Cell) -> int:
@@ -121,19 +122,17 @@ def save_backup(store: Store, actor: Person, *, folder: Path | None = None) -> P
     never over an existing file, and readable by its owner only: it holds everything.
     """
     data = backup_store(store, actor)
-    folder = folder or backup_folder(store)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = files.private_dir(folder or backup_folder(store))
     stem = Path(store.location).stem if store.kind == "xlsx" else "unionplan-google"
     now = dt.datetime.now()
     name = backup_filename(now, stem).removesuffix(".xlsx") + f"{now:%S}"
     for n in range(1, 100):
         path = folder / (f"{name}.xlsx" if n == 1 else f"{name}-{n}.xlsx")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with files.private_open(path, "xb") as f:
+                f.write(data)
         except FileExistsError:
             continue
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
         return path
     raise FileExistsError(folder / name)
 

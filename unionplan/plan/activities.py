@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from unionplan.data import parse, periods
+from unionplan.data import limits, parse, periods
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import last_day
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE
@@ -77,7 +77,10 @@ def status_of(v: Any) -> str:
     return v if isinstance(v, str) and v in ACTIVITY_STATUS.values else DEFAULT_STATUS
 
 
-_TIME = re.compile(r"(上午|早上|中午|下午|晚上)?\s*(\d{1,2})(?:[:：.](\d{2}))?")
+_TIME = re.compile(r"(上午|早上|中午|下午|晚上)?\s*+(\d{1,2})(?:[:：.](\d{2}))?")
+# The dash between two times. Split on the character alone and strip the parts: a pattern
+# with "\s*" around it would be tried at every space of a long run (quadratic work).
+_TIME_DASH = re.compile(r"[-–—~～至到]")
 _PM_WORDS = ("下午", "晚上")
 
 
@@ -87,9 +90,9 @@ def time_range(text: Any) -> tuple[dt.time, dt.time | None] | None:
     A "下午/晚上" before the first time applies to both ends, as people write it.
     """
     s = parse.clean(text)
-    if not s:
+    if not s or len(s) > limits.MAX_PARSE_CHARS:
         return None
-    parts = re.split(r"\s*(?:-|–|—|~|～|至|到)\s*", s, maxsplit=1)
+    parts = _TIME_DASH.split(s, maxsplit=1)
     pm = False
     times: list[dt.time] = []
     for part in parts:
@@ -221,7 +224,7 @@ def _count(v: Any) -> tuple[int | None, str | None]:
         return None, None
     value, problem = parse.parse_number(v)
     if value is None:
-        return None, "issues.bad_number"
+        return None, problem or "issues.bad_number"
     if value < 0:
         return None, "issues.negative"
     if value != int(value):
@@ -234,7 +237,7 @@ def _money(v: Any) -> tuple[float | None, str | None]:
         return None, None
     value, problem = parse.parse_number(v)
     if value is None:
-        return None, "issues.bad_number"
+        return None, problem or "issues.bad_number"
     if value < 0:
         return None, "issues.negative"
     return value, problem

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from unionplan.data import parse
+from unionplan.data.limits import MAX_PARSE_CHARS
 from unionplan.data.values import is_blank
 
 FREQS: tuple[str, ...] = ("weekly", "biweekly", "monthly", "quarterly", "halfyearly")
@@ -127,7 +128,19 @@ def rule_index(freq: str) -> tuple[str, int]:
 # ------------------------------------------------------------ the occurrences column
 
 _SPLIT = re.compile(r"[;；,，\n]+")
-_PAIR = re.compile(r"^(.+?)\s*[=:：]\s*(.+)$")
+_PAIR_SEP = re.compile(r"[=:：]")
+_MAX_PART = 2 * MAX_PARSE_CHARS  # "2026-03-06=done" is 15 characters: longer is no outcome
+
+
+def _pair(part: str) -> tuple[str, str] | None:
+    """ "2026-03-06 = done" -> ("2026-03-06", "done"): split at the first "=", ":" or "："
+    after the first character, sides stripped; None when a side is empty. (A pattern
+    like "(.+?)\\s*=\\s*(.+)" would try every split of a long run of spaces.)"""
+    sep = _PAIR_SEP.search(part, 1)
+    if sep is None:
+        return None
+    day, state = part[: sep.start()].rstrip(), part[sep.end() :].strip()
+    return (day, state) if state else None
 
 
 def parse_occurrences(raw: object, default_year: int) -> tuple[dict[dt.date, str], list[str]]:
@@ -144,12 +157,12 @@ def parse_occurrences(raw: object, default_year: int) -> tuple[dict[dt.date, str
         part = part.strip()
         if not part:
             continue
-        m = _PAIR.match(part)
-        if not m:
+        pair = _pair(part) if len(part) <= _MAX_PART else None
+        if pair is None:
             bad.append(part)
             continue
-        day, _ = parse.parse_plandate(m.group(1), default_year)
-        state = _STATE_WORDS.get(m.group(2).strip().casefold())
+        day, _ = parse.parse_plandate(pair[0], default_year)
+        state = _STATE_WORDS.get(pair[1].casefold())
         if day is None or day.month_only or state is None:
             bad.append(part)
             continue

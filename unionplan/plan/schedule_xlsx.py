@@ -2,26 +2,26 @@
 
 Laid out like the schedules in real plans: a title row, then one row per month with the
 month, its theme and the numbered items ("1、庆祝三八节（3月8日）"). openpyxl is used
-here only because .xlsx is the export format; every cell is written as text, never as a
-formula, so an activity named "=SUM(...)" stays a name.
+here only because .xlsx is the export format; every cell is written as every export writes
+text (`data.xlsx_export`): never as a formula, so an activity named "=SUM(...)" stays a
+name; a control character pasted from Word escaped, not a crash.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from unionplan import i18n
 from unionplan.data import periods
 from unionplan.data.schema import ACTIVITY_CATEGORY, RECURRENCE
+from unionplan.data.xlsx_export import CellWriter
 from unionplan.plan import activities
 
 MAX_THEME_PARTS = 3
@@ -119,16 +119,13 @@ def build(
     return out
 
 
-def _text(cell: Cell, value: str) -> None:
-    cell.value = value
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-
-
 def to_xlsx(plans: list[MonthPlan], year: int, lang: str, title: str = "") -> bytes:
     """The schedule as .xlsx bytes: title row, header row, one row per month."""
     wb = Workbook()
     ws = wb.active
     ws.title = i18n.t("calendar.schedule_sheet", lang)
+    cells = CellWriter(wb, lang)
+    _text = cells.text
     heading = title or i18n.t("calendar.schedule_title", lang, year=year)
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -165,6 +162,4 @@ def to_xlsx(plans: list[MonthPlan], year: int, lang: str, title: str = "") -> by
     ws.column_dimensions["C"].width = 70
     ws.freeze_panes = "A3"
     ws.print_title_rows = "1:2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return cells.save()

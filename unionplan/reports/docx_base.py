@@ -7,12 +7,17 @@ Times New Roman for Latin text. Margins follow the official-document layout (GB/
 37 mm top, 35 bottom, 28 left, 26 right). Charts are plotly figures rendered to PNG by
 kaleido; rendering needs a browser and may fail, so a chart that cannot be drawn becomes
 a note in the document instead of stopping the export.
+
+Every text goes in through `text` (the helpers below, and `heading`): Word's XML cannot
+hold control characters, and a title pasted from Word may carry one ("\x07", "\x0b"); it
+is shown as its Unicode control picture (␇, ␋) instead of stopping the export.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -34,6 +39,22 @@ CHART_WIDTH = Mm(150)
 Renderer = Callable[[Any], bytes]  # a plotly figure -> PNG bytes
 
 _CN_NUMBERS = "一二三四五六七八九十"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Line ends as splitlines() knows them, but not the control characters it also splits at.
+_LINES = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def text(value: object) -> str:
+    """`value` as text Word's XML can hold: a control character as its control picture."""
+    s = "" if value is None else str(value)
+    return _NOT_XML.sub(_picture, s) if _NOT_XML.search(s) else s
+
+
+def _picture(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟
+    return "\ufffd"  # a lone surrogate or a non-character: nothing to show
 
 
 def plotly_png(fig: Any) -> bytes:
@@ -108,16 +129,20 @@ def numbered(n: int, text: str, lang: str) -> str:
     return f"{_CN_NUMBERS[n - 1]}、{text}"
 
 
-def title(doc: DocumentObject, text: str) -> None:
-    p = doc.add_heading(text, level=0)
+def title(doc: DocumentObject, words: str) -> None:
+    p = doc.add_heading(text(words), level=0)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def paragraphs(doc: DocumentObject, text: str) -> None:
-    """Each non-blank line of `text` as a paragraph, first line indented two characters."""
-    for line in (text or "").splitlines():
+def heading(doc: DocumentObject, words: str, level: int) -> None:
+    doc.add_heading(text(words), level=level)
+
+
+def paragraphs(doc: DocumentObject, words: str) -> None:
+    """Each non-blank line of `words` as a paragraph, first line indented two characters."""
+    for line in _LINES.split(words or ""):
         if line.strip():
-            p = doc.add_paragraph(line.strip())
+            p = doc.add_paragraph(text(line.strip()))
             p.paragraph_format.first_line_indent = Pt(24)
 
 
@@ -126,14 +151,14 @@ def table(doc: DocumentObject, header: Sequence[str], rows: Sequence[Sequence[An
     tbl = doc.add_table(rows=1, cols=len(header))
     tbl.style = "Table Grid"
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(tbl.rows[0].cells, header, strict=True):
+    for cell, name in zip(tbl.rows[0].cells, header, strict=True):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(str(text))
+        run = cell.paragraphs[0].add_run(text(name))
         run.bold = True
     for row in rows:
         cells = tbl.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else str(value)
+            cell.text = text(value)
     doc.add_paragraph()
 
 

@@ -179,7 +179,7 @@ def to_docx(
     heading(words.t("h_sections", lang))
     for s in report.sections:
         if s.key.startswith(SECTION):
-            doc.add_heading(s.heading, level=2)
+            base.heading(doc, s.heading, 2)  # a plan section's name, typed in the sheet
             base.paragraphs(doc, narrative[s.key])
 
     heading(words.t("h_aid", lang))

@@ -78,7 +78,7 @@ def workplan_docx(
     for section, rows in plan_rows(data, lang).items():
         n += 1
         name = section or words.t("other_work", lang)
-        doc.add_heading(base.numbered(n, name, lang), level=1)
+        base.heading(doc, base.numbered(n, name, lang), 1)  # a section's name, typed
         base.table(doc, [words.t(k, lang) for k in PLAN_COLUMNS], rows)
     schedule = schedule_xlsx.build(data.df("activities"), year, lang)
     n += 1

@@ -12,19 +12,21 @@ conflict view, shared by every editable table, in ``unionplan.ui.forms``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from unionplan import i18n
+from unionplan import files, i18n
 from unionplan.data import access, privacy
 from unionplan.data.access import Person
 from unionplan.data.schema import DEFAULT_LANG, LANGS
 from unionplan.data.workbook import DEFAULT_TTL, ROW, Workbook, WorkbookData, unit_tree
 from unionplan.errors import ConflictError, UnionplanError
+from unionplan.markup import md_text  # pages use it as ui.md_text: t("…", x=md_text(x))
 from unionplan.ops import demo
 from unionplan.ops.config import Location, open_store, resolve_location
 
@@ -85,7 +87,7 @@ def _first_run(loc: Location) -> None:
     path = Path(loc.target)
     if loc.kind != "xlsx" or loc.source != "default" or path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    files.private_dir(path.parent)
     demo.create_demo(path, year=dt.date.today().year)
 
 
@@ -152,9 +154,13 @@ def may_write(table_key: str) -> bool:
 
 
 def show_error(exc: UnionplanError) -> None:
-    """An expected error, in the user's language, with what to do next; no traceback."""
+    """An expected error, in the user's language, with what to do next; no traceback.
+
+    Its parameters (an id, a tab's title, a path) may come from the workbook or the
+    server: shown as text, never as Markdown."""
     params = dict(exc.params)
     params.setdefault("detail", exc.detail)
+    params = {k: md_text(v) if isinstance(v, str) else v for k, v in params.items()}
     st.error(t(exc.key, **params), icon=":material/error:")
 
 
@@ -177,7 +183,8 @@ def write(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs
     show the other person's version beside the user's.
     """
     try:
-        result = fn(*args, **kwargs)
+        with queue_notice():
+            result = fn(*args, **kwargs)
     except ConflictError:
         raise
     except UnionplanError as exc:
@@ -261,16 +268,56 @@ def sidebar() -> None:
     except UnionplanError:
         return  # the page itself shows the configuration error
     where = Path(loc.target).name if loc.kind == "xlsx" else "Google Sheets"
-    st.sidebar.caption(t("common.workbook_caption", location=where))
+    st.sidebar.caption(t("common.workbook_caption", location=md_text(where)))
 
 
 def page_header(title_key: str, caption: str | None = None) -> None:
-    """The page title from the catalogue, an optional caption, and any pending flash."""
+    """The page title from the catalogue, an optional caption, how old the data is, and
+    any pending flash."""
     leave_pages_folder_mode()
     st.title(t(title_key))
     if caption:
         st.caption(caption)
+    freshness()
     show_flash()
+
+
+def freshness() -> None:
+    """Quietly, on every page: "数据读取于 10:42" and a button to read the workbook again.
+
+    An edit saved in Excel shows on the next rerun anyway (the file's change token); one
+    in the Google Sheet within the cache's TTL, or at once with this button. A load that
+    fails says nothing here: the page shows the error.
+    """
+    try:
+        d = data()
+    except UnionplanError:
+        return
+    when = dt.datetime.fromtimestamp(d.loaded_at).strftime("%H:%M")
+    text, button = st.columns([0.9, 0.1], vertical_alignment="center")
+    text.caption(t("common.loaded_at", time=when))
+    if button.button(
+        ":material/refresh:", key="freshness_refresh", help=t("common.refresh"), type="tertiary"
+    ):
+        clear_cache()
+        st.rerun()
+
+
+@contextmanager
+def queue_notice() -> Iterator[None]:
+    """While a save waits its turn under Google's quota, say so: "排队中：前面还有 3 个请求"."""
+    from unionplan.data.store.gsheets_pace import observe
+
+    slot = st.empty()
+
+    def tell(ahead: int, wait_s: float) -> None:
+        slot.info(t("common.queued", n=max(ahead, 1)), icon=":material/hourglass_top:")
+
+    try:
+        with observe(tell):
+            yield
+    finally:
+        slot.empty()
 
 
 def demo_banner() -> None:

@@ -15,12 +15,13 @@ from typing import Any
 import streamlit as st
 
 from unionplan import i18n
+from unionplan.data import limits
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE, Enum
 from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
-from unionplan.ui import data, lang, person, show_error, t, workbook, write
+from unionplan.ui import data, lang, md_text, person, show_error, t, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 TABLE = "activities"
@@ -96,6 +97,7 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
             t("activities.filter_text"),
             placeholder=t("activities.filter_text_placeholder"),
             key=f"{key}_text",
+            max_chars=limits.INPUT_CHARS["search"],
         )
         # On the activities page the four list filters fold away (a phone would otherwise
         # scroll past eight boxes); open while one is in use. Expanders cannot nest, so
@@ -253,7 +255,7 @@ def activity_form(
         to_widgets=_to_widgets,
         validate=lambda raw: activities.validate(raw, year),
         submit_label=t("activities.add_button" if record is None else "activities.save_button"),
-        added=lambda values: t("activities.added", title=values["title"]),
+        added=lambda values: t("activities.added", title=md_text(values["title"])),
         saved=lambda values: t("activities.saved"),
         show=_value_text(d),
         on_saved=on_saved,
@@ -301,7 +303,7 @@ def activity_panel(
     copy to next year), one choice at a time so it fits a phone screen."""
     d = data()
     lg = lang()
-    title = str(record.get("title") or record["id"])
+    title = md_text(record.get("title") or record["id"])  # into Markdown messages only
     recurring = record.get("recurrence") in recurrence.STEP
     actions = [a for a in _ACTIONS if a != "occurrence" or recurring]
     action = st.segmented_control(
@@ -322,9 +324,13 @@ def activity_panel(
                 _label("actual_participants"),
                 value=values["actual_participants"],
                 key=f"{key}_done_people",
+                max_chars=limits.max_chars(ACTIVITIES, "actual_participants"),
             )
             cost = c2.text_input(
-                _label("actual_cost"), value=values["actual_cost"], key=f"{key}_done_cost"
+                _label("actual_cost"),
+                value=values["actual_cost"],
+                key=f"{key}_done_cost",
+                max_chars=limits.max_chars(ACTIVITIES, "actual_cost"),
             )
             if st.form_submit_button(t("activities.action_done"), type="primary"):
                 try:

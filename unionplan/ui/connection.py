@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from unionplan.data import limits
 from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.errors import UnionplanError
 from unionplan.ops import connect
@@ -106,6 +107,7 @@ def google_connect() -> None:
         placeholder=t("data.url_placeholder"),
         help=t("data.url_help"),
         key="gs_url",
+        max_chars=limits.INPUT_CHARS["sheet_url"],
     )
     account, uploaded = _account(loc)
     if account:

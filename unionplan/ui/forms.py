@@ -7,8 +7,10 @@ table it saves into. The component owns everything else, the same for every form
 
 * loading a record into the widgets once, and never over what the user typed; an
   untouched form follows a newer version of its record, a touched one keeps the input;
-* the problems found by validate, listed above the fields in the user's language, with
-  the input kept so it can be corrected;
+* the problems found by validate, and any text a cell cannot hold (`limits`), listed
+  above the fields in the user's language, with the input kept so it can be corrected;
+* a cap on every text field (`limits.max_chars`), never below a text already in the
+  record, so nothing typed in the sheet is cut;
 * the write through `ui.write` (append or update-after-version-check) and a fresh form
   after a successful save;
 * a conflict (someone saved the row since it was opened): their version beside the
@@ -27,10 +29,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from unionplan.data import limits
 from unionplan.data.schema import Table
 from unionplan.data.values import changes, is_blank, same
 from unionplan.errors import ConflictError, ValidationError
-from unionplan.ui import clear_cache, lang, person, t, workbook, write
+from unionplan.ui import clear_cache, lang, md_text, person, t, workbook, write
 
 Record = Mapping[str, Any]
 
@@ -47,6 +50,7 @@ class Field:
     format: Callable[[Any], str] | None = None  # choice: how a value is shown
     placeholder: str | None = None  # message key
     help: str | None = None  # message key
+    max_chars: int | None = None  # text: default from the one table, `limits.max_chars`
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,9 @@ class RecordForm:
     to_widgets: Callable[[Record | None], dict[str, Any]]  # a record (None: new) as input
     validate: Callable[[dict[str, Any]], dict[str, Any]]  # raises ValidationError
     submit_label: str
-    added: Callable[[dict[str, Any]], str]  # success message after an append
-    saved: Callable[[dict[str, Any]], str]  # success message after an update
+    # Success messages (Markdown): workbook text in them goes through `md_text`.
+    added: Callable[[dict[str, Any]], str]  # after an append
+    saved: Callable[[dict[str, Any]], str]  # after an update
     show: Callable[[str, Any, Record], str] = lambda f, v, rec: str(v)  # conflict view text
     # Values a blank cell reads as (a blank period is "year"): not an edit to write.
     defaults: Mapping[str, Any] = field(default_factory=dict)
@@ -69,7 +74,6 @@ class RecordForm:
     # users page): save(opened record or None, values). None: the workbook's append or
     # update-after-version-check, with the conflict view.
     save: Callable[[Record | None, dict[str, Any]], Any] | None = None
-    max_chars: int | None = None  # a cap on every text input of the form
 
     @property
     def fields(self) -> list[Field]:
@@ -162,6 +166,15 @@ def _options(widget_key: str, options: Sequence[Any]) -> list[Any]:
     return [*options, *extra]
 
 
+def max_chars(form: RecordForm, f: Field) -> int:
+    """How much a text field takes: its cap, or more when the record loaded into it
+    already holds a longer text (typed in the sheet). Streamlit cuts a widget's value to
+    its `max_chars`, so a lower cap would silently shorten that text on the next save."""
+    cap = f.max_chars or limits.max_chars(form.table, f.key)
+    loaded = _state(form).loaded.get(f.key)
+    return max(cap, len(loaded)) if isinstance(loaded, str) else cap
+
+
 def _input(form: RecordForm, f: Field) -> None:
     label = form.label(f.key) + (" *" if f.required else "")
     key = form.widget(f.key)
@@ -173,7 +186,7 @@ def _input(form: RecordForm, f: Field) -> None:
     elif f.kind == "multi":
         st.multiselect(label, list(f.options), format_func=f.format or str, key=key, help=help_)
     elif f.kind == "textarea":
-        st.text_area(label, key=key, height=68, help=help_, max_chars=form.max_chars)
+        st.text_area(label, key=key, height=68, help=help_, max_chars=max_chars(form, f))
     else:
         placeholder = t(f.placeholder) if f.placeholder else None
         st.text_input(
@@ -181,7 +194,7 @@ def _input(form: RecordForm, f: Field) -> None:
             key=key,
             placeholder=placeholder,
             help=help_,
-            max_chars=form.max_chars,
+            max_chars=max_chars(form, f),
             type="password" if f.kind == "password" else "default",
         )
 
@@ -218,6 +231,12 @@ def record_form(form: RecordForm, record: Record | None = None) -> None:
     raw = {f.key: st.session_state.get(form.widget(f.key)) for f in form.fields}
     try:
         values = form.validate(raw)
+        # Only what is written must fit a cell: a long text typed in a Google sheet that
+        # this edit leaves alone does not stop the edit.
+        written = values if state.opened is None else changes(form.as_read(state.opened), values)
+        too_long = limits.cell_problems(written)
+        if too_long:
+            raise ValidationError(too_long)
     except ValidationError as exc:
         state.problems = exc.problems
         st.rerun()
@@ -244,7 +263,7 @@ def record_form(form: RecordForm, record: Record | None = None) -> None:
         write(append, success=form.added(values))
         return
     opened = state.opened
-    change = changes(form.as_read(opened), values)
+    change = written
     if not change:
         st.info(t("forms.nothing_changed"))
         return
@@ -309,7 +328,7 @@ def _conflict_view(form: RecordForm, state: _State) -> None:
             t("errors.conflict", expected=opened.get("version"), found=current.get("version")),
             icon=":material/warning:",
         )
-        st.caption(t("forms.conflict_by", who=current.get("updated_by") or "—"))
+        st.caption(t("forms.conflict_by", who=md_text(current.get("updated_by") or "—")))
         rows = [
             {
                 t("forms.conflict_field"): form.label(name),

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from unionplan import i18n
+from unionplan.data import limits
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import PERIOD_CODES, period_bounds
 from unionplan.data.schema import (
@@ -33,7 +34,7 @@ from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
 from unionplan.goals import targets as tg
-from unionplan.ui import lang, person, t, workbook, write
+from unionplan.ui import lang, md_text, person, t, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 PERIOD_KEY = "targets_period"
@@ -173,7 +174,7 @@ def overview_tab(df: pd.DataFrame, d: WorkbookData) -> None:
         charts.section_completion(summary, lang()), config=CHART_CONFIG, key="chart_completion"
     )
     for n, (section, part) in enumerate(_sections(df)):
-        st.subheader(t("targets.section_header", section=section, n=len(part)))
+        st.subheader(t("targets.section_header", section=md_text(section), n=len(part)))
         st.plotly_chart(
             charts.section_bullets(part, lang()),
             config=CHART_CONFIG,
@@ -203,9 +204,9 @@ def detail_tab(df: pd.DataFrame, d: WorkbookData, as_of: dt.date) -> None:
     st.markdown(
         t(
             "targets.detail_facts",
-            target=charts.value_text(row, "target", lg),
-            actual=charts.value_text(row, "actual", lg),
-            expected=charts.value_text(row, "expected_by_now", lg),
+            target=charts.value_text(row, "target", lg, md_text),
+            actual=charts.value_text(row, "actual", lg, md_text),
+            expected=charts.value_text(row, "expected_by_now", lg, md_text),
             status=charts.status_label(row["status"], lg),
         )
     )
@@ -312,7 +313,7 @@ def units_tab(df: pd.DataFrame, d: WorkbookData) -> None:
     unit = st.selectbox(
         t("targets.units_pick"), ids, format_func=lambda u: names.get(u, u), key=pick_key
     )
-    st.markdown(f"**{t('targets.units_targets', unit=names.get(unit, unit))}**")
+    st.markdown(f"**{t('targets.units_targets', unit=md_text(names.get(unit, unit)))}**")
     _table(df[df["unit"] == unit], d, key="table_unit_targets")
 
 
@@ -369,8 +370,12 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
             values["value"] = st.number_input(
                 t("targets.progress_value"), value=None, step=1, key=k("value")
             )
-        values["note"] = st.text_input(t("targets.progress_note"), key=k("note"))
-        values["evidence"] = st.text_input(t("targets.progress_evidence"), key=k("evidence"))
+        for name in ("note", "evidence"):
+            values[name] = st.text_input(
+                t(f"targets.progress_{name}"),
+                key=k(name),
+                max_chars=limits.max_chars(PROGRESS, name),
+            )
         submitted = st.form_submit_button(
             t("targets.progress_submit"), type="primary", key="tp_submit"
         )
@@ -386,7 +391,8 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
         st.session_state["tp_nonce"] = nonce + 1
         return out
 
-    write(append, success=t("targets.progress_saved", title=target.get("title") or target_id))
+    title = md_text(target.get("title") or target_id)
+    write(append, success=t("targets.progress_saved", title=title))
 
 
 # A blank direction, period or source reads as its default: not an edit to write.
@@ -475,8 +481,8 @@ def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) ->
         to_widgets=to_widgets,
         validate=validate,
         submit_label=t("targets.edit_submit_new" if record is None else "targets.edit_submit"),
-        added=lambda values: t("targets.edit_added", title=values["title"]),
-        saved=lambda values: t("targets.edit_saved", title=values.get("title") or ""),
+        added=lambda values: t("targets.edit_added", title=md_text(values["title"])),
+        saved=lambda values: t("targets.edit_saved", title=md_text(values.get("title") or "")),
         show=lambda f, value, rec: str(_form_text(f, value, rec.get("metric"))),
         defaults=_DEFAULTS,
     )

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from unionplan.auth import manage
+from unionplan.auth import manage, passwords
 from unionplan.auth.accounts import Account, UsersFile
 from unionplan.data.access import ROLES
 from unionplan.data.schema import Column, Label, Table
@@ -128,15 +128,22 @@ def _save(opened: Any, values: dict[str, Any]) -> Account:
 
 def account_form(key: str, account: Account | None) -> None:
     """Add an account (None) or edit one; a password typed here becomes its new one."""
-    login_row = [Field("login", required=True)] if account is None else []
+    login_row = [Field("login", required=True, max_chars=64)] if account is None else []
+    pw = passwords.MAX_LENGTH
     form = RecordForm(
         key=key,
         table=ACCOUNTS,
         rows=[
-            [*login_row, Field("name")],
+            [*login_row, Field("name", max_chars=MAX_TEXT)],
             [Field("roles", kind="multi", required=True, options=ROLES, format=_role)],
-            [Field("unit", help="auth.unit_help"), Field("email", help="auth.email_help")],
-            [Field("password", kind="password"), Field("password2", kind="password")],
+            [
+                Field("unit", help="auth.unit_help", max_chars=MAX_TEXT),
+                Field("email", help="auth.email_help", max_chars=MAX_TEXT),
+            ],
+            [
+                Field("password", kind="password", max_chars=pw),
+                Field("password2", kind="password", max_chars=pw),
+            ],
         ],
         to_widgets=_to_widgets,
         validate=_validate,
@@ -144,7 +151,6 @@ def account_form(key: str, account: Account | None) -> None:
         added=lambda v: t("auth.added", login=v.get("login", "")),
         saved=lambda v: t("auth.saved", login=account.login if account else ""),
         save=_save,
-        max_chars=MAX_TEXT,
     )
     record = None
     if account is not None:

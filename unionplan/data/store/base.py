@@ -8,7 +8,7 @@ column numbers are 1-based, as the user sees them in the sheet.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +36,60 @@ class RequestStats:
 
     def snapshot(self) -> tuple[int, int]:
         return self.reads, self.writes
+
+
+HEADER_ROWS = 10  # the top rows handed to a plan, where a tab's header row is looked for
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """A record's row that a write changes, found by its id when the write happens.
+
+    `row_hint` is where the last load saw it (0 when unknown): a store may start there but
+    must not write there without finding `record_id` in that row at write time. `version`
+    is the version the write gives the record: two saves racing to the same version of
+    the same record cannot both win.
+    """
+
+    title: str
+    record_id: str
+    id_col: int  # 1-based column of ids
+    row_hint: int
+    version: int
+
+
+@dataclass
+class FoundRow:
+    """A record's row as it is at write time: its number, its cells and the tab's top rows.
+
+    `busy` means another save of this record to the same version is in flight: the plan
+    must treat it as a conflict.
+    """
+
+    row: int
+    values: list[Cell]
+    top: Grid  # the first HEADER_ROWS rows of the tab (the header is among them)
+    busy: bool = False
+
+
+# (title, rows, id_col): rows to add after a tab's data, as for Store.append_rows.
+Appends = Sequence[tuple[str, Sequence[Sequence[Cell]], int]]
+
+
+@dataclass
+class Planned:
+    """What a write decided once it saw the rows: cells per found row, rows to append.
+
+    With `error` set nothing of `cells` is written, only `appends` (the audit rows saying
+    why), and the store raises `error` afterwards.
+    """
+
+    cells: Mapping[int, Mapping[int, Cell]]  # index into the RowUpdates -> {col: value}
+    appends: Appends = ()
+    error: Exception | None = None
+
+
+Plan = Callable[[list[FoundRow | None]], Planned]
 
 
 class Store(ABC):
@@ -102,6 +156,41 @@ class Store(ABC):
         self.stats.reads, self.stats.writes = reads, writes
         self.stats.count("write", write=True)
 
+    def write_rows(
+        self, rows: Sequence[RowUpdate], plan: Plan, *, reserve: Mapping[str, int]
+    ) -> None:
+        """Change records' rows found by id at write time, with rows appended, all or nothing.
+
+        The store finds each row by its id (None when it is gone), calls `plan` with the
+        rows as they are then, and writes what it returns so that no other save of those
+        records and no row moved by a person in between makes the cells land anywhere but
+        on the record's own row. `reserve` is how many rows each tab may get appended
+        (Google makes room for them before it reads). This default runs in one
+        transaction (the local store: file lock, re-read if changed, one save).
+        """
+        with self.transaction():
+            grids: dict[str, Grid] = {}
+            found: list[FoundRow | None] = []
+            for r in rows:
+                if r.title not in grids:
+                    grids[r.title] = self.read_tab(r.title)
+                found.append(find_row(grids[r.title], r))
+            planned = plan(found)
+            if planned.error is None:
+                by_title: dict[str, list[tuple[int, int, Cell]]] = {}
+                for i, cells in planned.cells.items():
+                    row = found[i]
+                    if row is not None and cells:
+                        by_title.setdefault(rows[i].title, []).extend(
+                            (row.row, c, v) for c, v in cells.items()
+                        )
+                if by_title or planned.appends:
+                    self.write(updates=list(by_title.items()), appends=planned.appends)
+            elif planned.appends:
+                self.write(appends=planned.appends)
+        if planned.error is not None:
+            raise planned.error
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group a read-check-write so no other writer slips in between.
@@ -120,6 +209,25 @@ class Store(ABC):
         """
         return None
 
+    def office_lock(self) -> Any:
+        """The lock file of an office program that has the workbook open, or None (local
+        files only); while there is one, writes raise WorkbookOpenElsewhereError."""
+        return None
+
+    def ignore_office_lock(self, lock: Any) -> None:
+        """Write despite this lock file, as it is now, in this process (a stale lock)."""
+        raise ValueError("this store has no lock files")
+
     def service_account_email(self) -> str | None:
         """The account a Google Sheet must be shared with; None for local files."""
         return None
+
+
+def find_row(grid: Grid, r: RowUpdate) -> FoundRow | None:
+    """The first row whose id cell is the record's id, as the reader takes it (a duplicate
+    further down is reported there); ids are never header texts."""
+    j, target = r.id_col - 1, str(r.record_id)
+    for i, row in enumerate(grid):
+        if j < len(row) and row[j] is not None and str(row[j]).strip() == target:
+            return FoundRow(i + 1, list(row), [list(x) for x in grid[:HEADER_ROWS]])
+    return None

@@ -30,7 +30,8 @@ from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from unionplan.data.sheet_address import sheet_key, sheet_url
-from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.store.base import Cell, Grid, Plan, RowUpdate, Store
+from unionplan.data.store.gsheets_pace import QUOTA_ENV, Pacer, process_pacer
 from unionplan.data.values import is_blank
 from unionplan.errors import (
     BackendUnavailableError,
@@ -46,6 +47,8 @@ SHEETS_ORIGIN = "https://sheets.googleapis.com"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 
 T = TypeVar("T")
+# POSTs that Google counts as reads (quota) and that change nothing.
+READ_KINDS = frozenset({"values.batchGetByDataFilter", "developerMetadata.search"})
 
 
 class EmulatorSession(requests.Session):
@@ -70,6 +73,12 @@ class EmulatorSession(requests.Session):
 def _request_kind(method: str, url: str) -> str:
     """A short name for a Sheets request, for RequestStats.by_kind."""
     path = url.split("?", 1)[0]
+    if path.endswith("/values:batchGetByDataFilter"):
+        return "values.batchGetByDataFilter"
+    if path.endswith("/values:batchUpdateByDataFilter"):
+        return "values.batchUpdateByDataFilter"
+    if path.endswith("/developerMetadata:search"):
+        return "developerMetadata.search"
     if path.endswith(":append"):
         return "values.append"
     if path.endswith("/values:batchGet"):
@@ -214,6 +223,7 @@ class GSheetsStore(Store):
         backoff_base: float = 0.5,
         backoff_cap: float = 8.0,
         rng: Callable[[], float] = random.random,
+        pacer: Pacer | bool | None = True,
     ) -> None:
         """Open ``spreadsheet`` (a key or URL).
 
@@ -221,6 +231,10 @@ class GSheetsStore(Store):
         which may also carry ``spreadsheet``) or a key-file path. With ``session`` or
         ``emulator_host`` the requests go out unauthenticated through that session and the
         credentials only name the account for error messages.
+
+        ``pacer`` paces requests under the quota: True means the process-wide one when
+        talking to Google (or to an emulator only if ``UNIONPLAN_SHEETS_QUOTA`` is set),
+        a `Pacer` that one, None or False none.
         """
         super().__init__()
         info = _load_service_account(credentials) if credentials is not None else None
@@ -244,6 +258,10 @@ class GSheetsStore(Store):
         self._backoff_cap = backoff_cap
         self._rng = rng
 
+        if pacer is True:
+            talks_to_google = session is None and not emulator_host
+            pacer = process_pacer() if talks_to_google or os.environ.get(QUOTA_ENV) else None
+        self.pacer: Pacer | None = pacer or None
         if session is None and emulator_host:
             session = EmulatorSession(emulator_host)
         if session is None:
@@ -259,6 +277,7 @@ class GSheetsStore(Store):
         self._lock = threading.Lock()
         self._meta: list[dict[str, Any]] | None = None  # sheets[].properties, in tab order
         self._anchor: dict[str, int] = {}  # title -> append table_range row, from last read
+        self._ends: dict[str, int] = {}  # title -> rows in the tab at the last read
 
     @classmethod
     def connect(
@@ -348,6 +367,7 @@ class GSheetsStore(Store):
         )
         grid = [list(row) for row in reply.get("values", [])]
         self._anchor[title] = _append_anchor_row(grid)
+        self._ends[title] = len(grid)
         return grid
 
     def create_tabs(self, tabs: dict[str, list[str]]) -> None:
@@ -466,6 +486,25 @@ class GSheetsStore(Store):
 
         self._retrying(lambda: self._http.batch_update(self.key, body), what=what, landed=landed)
 
+    def write_rows(
+        self, rows: Sequence[RowUpdate], plan: Plan, *, reserve: Mapping[str, int]
+    ) -> None:
+        """Four requests, each row found through a temporary claim on it (CONCURRENCY.md)."""
+        from unionplan.data.store.gsheets_rows import RowWriter
+
+        RowWriter(self, rows).run(plan, reserve)
+
+    def clip_ends(self) -> None:
+        """No tab end past the tab's row count (a person deleted rows since the last read)."""
+        with self._lock:
+            counts = {
+                p.get("title"): int(p.get("gridProperties", {}).get("rowCount", 0))
+                for p in self._meta or []
+            }
+        for title, end in list(self._ends.items()):
+            if title in counts:
+                self._ends[title] = min(end, counts[title])
+
     def _sheet_ids(self, titles: Sequence[str]) -> dict[str, int] | None:
         with self._lock:
             known = {p.get("title"): p.get("sheetId") for p in self._meta or []}
@@ -504,6 +543,7 @@ class GSheetsStore(Store):
             grid = [list(row) for row in vr.get("values", [])]
             out[title] = grid
             self._anchor[title] = _append_anchor_row(grid)
+            self._ends[title] = len(grid)
         return out
 
     def _add_tabs(self, missing: dict[str, list[str]]) -> None:
@@ -611,7 +651,11 @@ class GSheetsStore(Store):
         self._sleep(delay)
 
     def _count(self, method: str, url: str) -> None:
-        self.stats.count(_request_kind(method, url), write=method.upper() != "GET")
+        kind = _request_kind(method, url)
+        write = method.upper() != "GET" and kind not in READ_KINDS
+        if self.pacer is not None:
+            self.pacer.acquire(write=write)  # the quota is shared by every session
+        self.stats.count(kind, write=write)
 
     def _classify(self, exc: BaseException, what: str) -> _Failure:
         """Map a gspread/requests/google-auth exception to a retry decision and our error."""

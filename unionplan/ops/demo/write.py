@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from unionplan import files
 from unionplan.data.schema import Table
 from unionplan.data.store.base import Grid, Store
 from unionplan.data.workbook import to_cell
@@ -33,11 +34,12 @@ def write_new_file(path: Path, grids: Mapping[str, Grid]) -> None:
     """Write the grids to a new .xlsx beside `path`, then move it into place in one step.
 
     A half-written workbook is never seen at `path`, and the old one (if any) stays until
-    the new one is complete.
+    the new one is complete. A new file is readable by its owner only; a replaced one
+    keeps its mode.
     """
     from unionplan.data.store.xlsx import XlsxStore  # only the store modules touch openpyxl
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    files.private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=".unionplan-new-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -45,7 +47,7 @@ def write_new_file(path: Path, grids: Mapping[str, Grid]) -> None:
     try:
         write_grids(XlsxStore(tmp), grids)
         try:
-            os.replace(tmp, path)
+            files.replace_keeping_mode(tmp, path)  # the store made it 0600
         except OSError as exc:  # e.g. the workbook is open in Excel on Windows
             raise BackendUnavailableError(f"{path}: cannot replace the workbook: {exc}") from exc
     finally:

@@ -10,19 +10,24 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import filelock
 
+from unionplan import files
 from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.data.store.xlsx.book import Book, Stamp
 from unionplan.data.store.xlsx.errors import CorruptError
 from unionplan.data.store.xlsx.values import MAX_COL, MAX_ROW, CellEdit, canon, copy_grid
-from unionplan.errors import BackendUnavailableError, ConfigError
+from unionplan.errors import (
+    BackendUnavailableError,
+    ConfigError,
+    StoreChangedError,
+    WorkbookOpenElsewhereError,
+)
 
 LOCK_TIMEOUT_S = 15.0
 _TOKEN_TAIL = 65_536  # bytes at the file's end hashed into change_token: the central directory
@@ -48,11 +53,12 @@ class XlsxStore(Store):
             raise ConfigError(f"{self._path} is a folder, not a workbook", key="errors.config")
         self._lock_timeout = lock_timeout
         # One FileLock per store; the RLock orders this process' threads in front of it.
-        self._file_lock = filelock.FileLock(str(self._path) + ".lock")
+        self._file_lock = filelock.FileLock(str(self._path) + ".lock", mode=files.FILE_MODE)
         self._mutex = threading.RLock()
         self._book = Book(self._path)
         self._book_known = False  # False until the file (or its absence) was looked at
         self._depth = 0
+        self._ignored_locks: dict[Path, tuple[int, int]] = {}  # lock file -> (mtime, size)
 
     @property
     def location(self) -> str:
@@ -137,6 +143,47 @@ class XlsxStore(Store):
             if edits:
                 book.set_cells(book.resolve(title), edits)
 
+    # -- office lock files
+
+    def lock_files(self) -> list[Path]:
+        """The lock files Excel/WPS (``~$name.xlsx``) and LibreOffice (``.~lock.name#``)
+        keep beside a workbook they have open. Excel shortens a long name by its first two
+        characters (``~$ame.xlsx``), so both spellings are looked for."""
+        name = self._path.name
+        return [
+            self._path.with_name(n)
+            for n in dict.fromkeys(("~$" + name, "~$" + name[2:], f".~lock.{name}#"))
+        ]
+
+    def office_lock(self) -> Path | None:
+        """The office program's lock file present beside the workbook, unless ignored."""
+        for lock in self.lock_files():
+            try:
+                st = os.stat(lock)
+            except OSError:
+                continue
+            if self._ignored_locks.get(lock) != (st.st_mtime_ns, st.st_size):
+                return lock
+        return None
+
+    def ignore_office_lock(self, lock: Path | str) -> None:
+        """Write despite this lock file, as it is now, in this process (an admin's call for a
+        lock left by a crash). The file is not deleted; a new lock file is honoured again."""
+        path = Path(lock)
+        if path not in self.lock_files():
+            raise ValueError(f"{path} is not a lock file of {self._path}")
+        st = os.stat(path)
+        self._ignored_locks[path] = (st.st_mtime_ns, st.st_size)
+
+    def _refuse_if_open_elsewhere(self) -> None:
+        lock = self.office_lock()
+        if lock is not None:
+            raise WorkbookOpenElsewhereError(
+                f"{self._path} is open in an office program ({lock.name})",
+                lock=str(lock),
+                lock_name=lock.name,
+            )
+
     # -- transactions
 
     @contextmanager
@@ -150,6 +197,9 @@ class XlsxStore(Store):
         with self._mutex:
             outermost = self._depth == 0
             if outermost:
+                # Every write runs in a transaction: none while an office program has the
+                # workbook open (its next save would overwrite what the app wrote).
+                self._refuse_if_open_elsewhere()
                 self._acquire_file_lock()
                 try:
                     with _translate(self._path):
@@ -174,7 +224,7 @@ class XlsxStore(Store):
 
     def _acquire_file_lock(self) -> None:
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            files.private_dir(self._path.parent)
         except OSError as e:
             raise ConfigError(
                 f"cannot create the folder {self._path.parent}: {e}", key="errors.config"
@@ -230,45 +280,47 @@ class XlsxStore(Store):
 
     def _save(self) -> None:
         book = self._book
+        self._check_unchanged(book)
         data, by_parts = book.build()
         stamp = self._write_atomically(data)
         self._book = book.after_save(data, by_parts, stamp)
 
+    def _check_unchanged(self, book: Book) -> None:
+        """Refuse to save over a file someone saved since it was read (Excel does not take
+        the app's lock): the workbook layer runs the save again on the new content.
+
+        The same test as `_refresh`: inode, size and mtime, and the file's last bytes (the
+        zip's directory, with every part's CRC), which tell apart two saves of the same
+        size within one coarse mtime step.
+        """
+        try:
+            f = open(self._path, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            if book.stamp is None:
+                return
+            raise StoreChangedError(f"{self._path} was removed while saving") from None
+        except OSError as e:
+            raise BackendUnavailableError(f"{self._path}: cannot check the workbook: {e}") from e
+        with f:
+            st = os.fstat(f.fileno())
+            same = book.stamp == (st.st_ino, st.st_size, st.st_mtime_ns)
+            if same and book.tail and len(book.tail) <= st.st_size:
+                f.seek(st.st_size - len(book.tail))
+                same = f.read(len(book.tail)) == book.tail
+        if not same:
+            raise StoreChangedError(f"{self._path} changed on disk while saving")
+
     def _write_atomically(self, data: bytes) -> Stamp:
         """Write a temp file beside the workbook, fsync, then os.replace it over the workbook:
-        readers see the old file or the new one, never half of one."""
-        tmp = self._path.with_name(f".{self._path.name}.{uuid.uuid4().hex[:12]}.tmp")
+        readers see the old file or the new one, never half of one. A new workbook is
+        readable by its owner only (0600); an existing one keeps its mode."""
         try:
-            old_mode = os.stat(self._path).st_mode & 0o7777
-        except OSError:
-            old_mode = None
-        try:
-            fd = os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
-            )
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-                if old_mode is not None:
-                    os.chmod(tmp, old_mode)
-                st = os.fstat(f.fileno())
-            os.replace(tmp, self._path)
+            st = files.write_private(self._path, data)
         except OSError as e:
-            with suppress(OSError):
-                os.unlink(tmp)
             hint = " (is it open in another program?)" if isinstance(e, PermissionError) else ""
             raise BackendUnavailableError(
                 f"{self._path}: cannot save the workbook: {e}{hint}"
             ) from e
-        try:  # make the rename itself durable; not possible everywhere, and not fatal
-            dir_fd = os.open(self._path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError:
-            pass
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
