@@ -62,7 +62,9 @@ def test_the_unions_name_shows_as_typed(browser: object, hostile_server: AppServ
     page = open_app(browser, hostile_server, "overview")
     try:
         _nothing_active(page)
-        caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first  # type: ignore[attr-defined]
+        captions = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]')  # type: ignore[attr-defined]
+        # The page's own caption (union · period), not single-person mode's line above it.
+        caption = captions.filter(has_text=str(YEAR)).first
         text = caption.inner_text()
         assert EVIL in text, text
         assert "\\" not in text  # the escapes render as the characters themselves
