@@ -29,8 +29,8 @@ from unionplan.data.schema import (
     TARGETS,
     Enum,
 )
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import is_blank
-from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
 from unionplan.goals import targets as tg
