@@ -16,7 +16,7 @@ import pytest
 
 from tests.empty_workbook import empty_workbook
 from tests.people import admin, person
-from unionplan import history
+from unionplan import history, i18n
 from unionplan.data import privacy
 from unionplan.data.store.xlsx.values import ooxml_unescape
 from unionplan.data.workbook import Workbook, WorkbookData
@@ -386,3 +386,16 @@ def test_the_export_of_a_reader_without_the_aid_role_is_masked(aid: tuple) -> No
     for value in RAW.values():
         assert value not in cells
     assert privacy.MASK in cells
+
+
+def test_an_export_past_its_limit_keeps_the_newest_lines_and_says_so(mixed: WorkbookData) -> None:
+    rows = history.audit_rows(mixed)
+    everything = history.flatten(rows, "en")
+    lines, cut = history.export_lines(rows, "en", limit=len(everything))
+    assert not cut and lines.values.tolist() == everything.values.tolist()
+    lines, cut = history.export_lines(rows, "en", limit=2)
+    assert cut and lines.values.tolist() == everything.iloc[:2].values.tolist()
+    sheet = _sheet(history.export_xlsx(lines, "en", cut=True))
+    assert len(sheet) == 1 + 2 + 1
+    assert sheet[-1][0] == i18n.t("history.export_cut", "en", n="2")
+    assert history.export_lines(rows.iloc[:0], "en")[0].columns.tolist() == list(history.COLUMNS)

@@ -373,16 +373,43 @@ def headed(lines: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ the export
 
-# The most lines one export holds. openpyxl builds the whole file in memory, in Python,
-# holding the interpreter lock (every session waits): about 3,000 lines a second on a
-# small server (bench/bench_history.py). Past this, the page asks for narrower filters.
-EXPORT_MAX_LINES = 20_000
+# The most lines (changed fields) one export holds. openpyxl builds the file in memory, in
+# Python, holding the interpreter lock, so every session waits while it runs: about 3,000
+# lines a second on a small server (bench/bench_history.py), so a few seconds at most.
+# A selection of more saves than this is not offered for export (each save is a line at
+# least); one of fewer saves but more lines is exported up to this, newest first, with
+# a last line that says the rest was left out.
+EXPORT_MAX_LINES = 10_000
+_CHUNK = 500  # audit rows flattened at a time while an export fills up
 _WIDTHS = {"at": 20, "user": 14, "table": 12, "record": 28, "action": 12, "field": 16}
 
 
-def export_xlsx(lines: pd.DataFrame, lang: str) -> bytes:
+def export_lines(
+    rows: pd.DataFrame,
+    lang: str,
+    *,
+    personal: PersonalAccess | None = None,
+    titles: Mapping[tuple[str, str], str] | None = None,
+    limit: int = EXPORT_MAX_LINES,
+) -> tuple[pd.DataFrame, bool]:
+    """`flatten` of `rows` up to `limit` lines, newest first; and whether lines were left
+    out. Flattens a chunk of rows at a time, so a huge selection costs only the limit."""
+    parts: list[pd.DataFrame] = []
+    n = 0
+    for first in range(0, len(rows), _CHUNK):
+        part = flatten(rows.iloc[first : first + _CHUNK], lang, personal=personal, titles=titles)
+        parts.append(part)
+        n += len(part)
+        if n > limit:
+            break
+    lines = pd.concat(parts, ignore_index=True) if parts else flatten(rows, lang)
+    return lines.iloc[:limit], len(lines) > limit
+
+
+def export_xlsx(lines: pd.DataFrame, lang: str, *, cut: bool = False) -> bytes:
     """`flatten`'s lines as an .xlsx file: one sheet, headers in `lang`, every cell text
-    (control characters escaped, a long text continued on an overflow tab)."""
+    (control characters escaped, a long text continued on an overflow tab); when `cut`,
+    a last line says that more lines were left out."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet
@@ -391,8 +418,12 @@ def export_xlsx(lines: pd.DataFrame, lang: str) -> bytes:
     for j, col in enumerate(COLUMNS, start=1):
         out.text(sheet.cell(1, j), i18n.t(f"history.col.{col}", lang))
         sheet.column_dimensions[sheet.cell(1, j).column_letter].width = _WIDTHS.get(col, 40)
+    i = 1
     for i, line in enumerate(lines[list(COLUMNS)].itertuples(index=False), start=2):
         for j, value in enumerate(line, start=1):
             out.text(sheet.cell(i, j), value)
+    if cut:
+        note = i18n.t("history.export_cut", lang, n=i18n.fmt_number(len(lines), lang))
+        out.text(sheet.cell(i + 1, 1), note)
     sheet.freeze_panes = "A2"
     return out.save()
