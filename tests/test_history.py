@@ -20,6 +20,7 @@ from unionplan import history, i18n
 from unionplan.data import privacy
 from unionplan.data.store.xlsx.values import ooxml_unescape
 from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.errors import PermissionDeniedError
 from unionplan.history import Filters
 
 YEAR = 2026
@@ -325,6 +326,9 @@ def test_a_scoped_aid_officer_sees_the_personal_data_of_their_units_only(aid: tu
     payment = _text(lines[lines["table"] == "帮扶发放"])
     assert RAW["situation"] in payment  # a payment of a case in their units
     assert access("aid_payments", "D-UNKNOWN") is False  # a payment of no known case
+    assert not history.masks_any(history.record_rows(rows, "aid_cases", [mine]), access)
+    assert history.masks_any(history.record_rows(rows, "aid_cases", [other]), access)
+    assert not history.masks_any(rows, None)
 
 
 # ------------------------------------------------------------------ an aid case's records
@@ -399,3 +403,13 @@ def test_an_export_past_its_limit_keeps_the_newest_lines_and_says_so(mixed: Work
     assert len(sheet) == 1 + 2 + 1
     assert sheet[-1][0] == i18n.t("history.export_cut", "en", n="2")
     assert history.export_lines(rows.iloc[:0], "en")[0].columns.tolist() == list(history.COLUMNS)
+
+
+@pytest.mark.parametrize("who", [VIEWER, WANG, ZHOU, person("all", "viewer", "editor", "aid")])
+def test_only_an_admin_may_export(mixed: WorkbookData, who: object) -> None:
+    rows = history.audit_rows(mixed)
+    with pytest.raises(PermissionDeniedError):
+        history.export(who, rows, "en")  # type: ignore[arg-type]
+    assert (
+        _sheet(history.export(BOSS, rows, "en"))[1:] == history.flatten(rows, "en").values.tolist()
+    )

@@ -336,9 +336,7 @@ def flatten(
             f"{rid} · {titles[(key, rid)]}" if (key, rid) in titles else rid,
             action_label.get(action, action),
         )
-        hide = (key in PERSONAL_TABLES or key not in TABLES) and not (
-            personal is None or personal(key, rid)
-        )
+        hide = _hides(key, rid, personal)
         changes = parse_changes(text)
         if changes is None:
             raw = "" if is_blank(text) else str(text)
@@ -358,6 +356,21 @@ def flatten(
                 )
             )
     return pd.DataFrame(lines, columns=list(COLUMNS), dtype=object)
+
+
+def _hides(key: str, rid: str, personal: PersonalAccess | None) -> bool:
+    """Whether the reader's lines of this audit row are masked: a table with personal
+    data (or one nobody can name) and a record whose personal data they may not see."""
+    if personal is None or (key in TABLES and key not in PERSONAL_TABLES):
+        return False
+    return not personal(key, rid)
+
+
+def masks_any(rows: pd.DataFrame, personal: PersonalAccess | None) -> bool:
+    """Whether `flatten` masks anything of `rows` for this reader (a page says so)."""
+    return any(
+        _hides(k, r, personal) for k, r in zip(rows["table"], rows["record_id"], strict=True)
+    )
 
 
 def _time_text(at: Any) -> str:
@@ -427,3 +440,18 @@ def export_xlsx(lines: pd.DataFrame, lang: str, *, cut: bool = False) -> bytes:
         out.text(sheet.cell(i + 1, 1), note)
     sheet.freeze_panes = "A2"
     return out.save()
+
+
+def export(
+    who: Person,
+    rows: pd.DataFrame,
+    lang: str,
+    *,
+    personal: PersonalAccess | None = None,
+    titles: Mapping[tuple[str, str], str] | None = None,
+) -> bytes:
+    """The .xlsx export of `rows` for `who`: administrators only (PermissionDeniedError
+    for anyone else, whatever calls it), masked as `personal` says."""
+    access.check_admin(who)
+    lines, cut = export_lines(rows, lang, personal=personal, titles=titles)
+    return export_xlsx(lines, lang, cut=cut)
