@@ -18,13 +18,14 @@ from streamlit.testing.v1 import AppTest
 from tests.auth.conftest import CHEAP
 from tests.pages.apptest import TIMEOUT, PointApp, open_page, page_text
 from tests.people import admin, person
-from unionplan import i18n, ui
+from unionplan import history, i18n, ui
 from unionplan.auth import manage, passwords, signin
 from unionplan.auth.accounts import ENV_USERS_FILE, UsersFile
 from unionplan.data import privacy, schema
 from unionplan.data.access import Person
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
+from unionplan.ui.history import PAGE
 
 LOG = schema.AUDIT_LOG
 PASSWORD = "春风十里不如你-2026"
@@ -274,3 +275,44 @@ def test_an_aid_case_s_history_holds_the_case_only(book: Path) -> None:
     assert len(tables) == 2  # the section's and the case's
     assert set(tables[1][record]) == {"C-1"}
     assert len(_export_buttons(at, "en")) == 1  # the section's, for an administrator
+
+
+# ------------------------------------------------------------------ a long log
+
+
+def test_a_long_log_is_shown_a_page_at_a_time_and_prepared_once_per_load(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = PAGE + 30
+    XlsxStore(book).append_rows(
+        LOG.label.zh_hans,
+        [
+            [f"L-{i:04d}", f"2024-06-01 08:{i // 60:02d}:{i % 60:02d}", "wang", "activities",
+             "A-1", "修改", json.dumps({"notes": [str(i), str(i + 1)]})]
+            for i in range(n)
+        ],
+        id_col=1,
+    )  # fmt: skip
+    calls: list[int] = []
+    real = history.audit_rows
+    monkeypatch.setattr(history, "audit_rows", lambda d: calls.append(1) or real(d))
+
+    at = open_page("data")
+    total = n + 8  # and the book's own saves
+    assert at.selectbox(key="hist_table_page").value == 0
+    assert len(_history(at)) >= PAGE  # a hundred saves, one line or more each
+    at.selectbox(key="hist_table_page").set_value(1).run()
+    assert not at.exception
+    before = i18n.t("history.col.before", "zh-Hans")
+    assert sorted(_history(at)[before], key=int) == [str(i) for i in range(total - PAGE)]
+    page = i18n.t("history.page", "zh-Hans", first=f"{PAGE + 1}", last=f"{total}", n=f"{total}")
+    assert at.selectbox(key="hist_table_page").format_func(1) == page
+
+    at.multiselect(key="hist_people").set_value(["boss"]).run()  # one page: no picker
+    assert not [s for s in at.selectbox if s.key == "hist_table_page"]
+    assert len(calls) == 1  # filters and pages rerun on the load prepared once
+
+    Workbook(XlsxStore(book)).append("units", {"name": "三中工会"}, admin("boss"))
+    at.run()
+    assert len(calls) == 2  # a new load, prepared again
+    assert "三中工会" in _history(at).to_csv()
