@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from unionplan import ui
+from unionplan import history, ui
 from unionplan.aid import idcard
 from unionplan.aid.cases import check_case
 from unionplan.aid.money import to_money
@@ -179,6 +179,8 @@ READERS: dict[str, Callable[[str], Any]] = {
     "sheet_address.sheet_key": sheet_key,
     "config.parse_location": _quiet(lambda t: parse_location(t)),
     "ui.lang_from_param": ui.lang_from_param,
+    "history.parse_changes": history.parse_changes,
+    "history.table_key": history.table_key,
     "plan_text.parse_plan_text": _quiet(lambda t: parse_plan_text(t, YEAR)),
     "importer.read_plan(csv)": _quiet(
         lambda t: read_plan(f"月份,活动\n{t},{t}\n".encode(), "plan.csv", year=YEAR)

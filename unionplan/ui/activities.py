@@ -259,6 +259,7 @@ def activity_form(
         saved=lambda values: t("activities.saved"),
         show=_value_text(d),
         on_saved=on_saved,
+        history=True,
     )
     record_form(form, record)
 

@@ -485,6 +485,7 @@ def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) ->
         saved=lambda values: t("targets.edit_saved", title=md_text(values.get("title") or "")),
         show=lambda f, value, rec: str(_form_text(f, value, rec.get("metric"))),
         defaults=_DEFAULTS,
+        history=True,
     )
 
 
