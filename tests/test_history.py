@@ -19,7 +19,8 @@ from tests.people import admin, person
 from unionplan import history, i18n
 from unionplan.data import privacy
 from unionplan.data.store.xlsx.values import ooxml_unescape
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import PermissionDeniedError
 from unionplan.history import Filters
 

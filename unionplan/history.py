@@ -36,8 +36,8 @@ from unionplan import i18n
 from unionplan.data import access, privacy, schema
 from unionplan.data.access import Person
 from unionplan.data.schema import TABLES
+from unionplan.data.tables import ROW, WorkbookData, unit_tree
 from unionplan.data.values import is_blank, is_missing, py
-from unionplan.data.workbook import ROW, WorkbookData, unit_tree
 from unionplan.data.xlsx_export import CellWriter
 
 # One line per changed field; the headers are `history.col.<key>` in the reader's language.

@@ -18,7 +18,7 @@ import streamlit as st
 
 from unionplan import history, i18n
 from unionplan.data import limits
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.history import Filters
 from unionplan.ops.backup import XLSX_MIME
 from unionplan.ui import data, lang, person, t
