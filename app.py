@@ -1,7 +1,9 @@
 """unionplan: a trade union's year of work in one shared spreadsheet.
 
-Entry point for ``streamlit run app.py``: page config, language, the sidebar and the
-navigation over the page scripts in ``pages/``.
+Entry point for ``streamlit run app.py``: page config, language, sign-in, the sidebar and
+the navigation over the page scripts in ``pages/``. Nothing of the app runs before the
+sign-in gate has decided who is using it (unionplan.ui.signin); a page a person's roles do
+not open is registered hidden, and its address shows a refusal instead of the page.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from unionplan import ui
+from unionplan.ui import signin
 
 # (section title key, [(url path, script, icon)]); titles are `common.nav.<url path>`.
 SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
@@ -21,7 +24,13 @@ SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("targets", "pages/targets.py", ":material/flag:"),
         ],
     ),
-    ("common.nav.section_data", [("data", "pages/data.py", ":material/table_chart:")]),
+    (
+        "common.nav.section_data",
+        [
+            ("data", "pages/data.py", ":material/table_chart:"),
+            ("users", "pages/users.py", ":material/manage_accounts:"),
+        ],
+    ),
 ]
 DEFAULT_PAGE = "overview"
 DATA_PAGE = "pages/data.py"
@@ -34,21 +43,22 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
+person = signin.gate()
+if person is None:
+    st.stop()  # the gate showed the sign-in page or a refusal, and nothing else
+
 nav = {
     ui.t(section_key): [
-        st.Page(
-            script,
-            title=ui.t(f"common.nav.{name}"),
-            icon=icon,
-            url_path=name,
-            default=name == DEFAULT_PAGE,
-        )
+        signin.page(person, name, script, ui.t(f"common.nav.{name}"), icon, name == DEFAULT_PAGE)
         for name, script, icon in entries
     ]
     for section_key, entries in SECTIONS
 }
+nav[ui.t("common.nav.section_data")].append(signin.help_page())
 page = st.navigation(nav)
 # The browser tab says which page and which app: "概览 · 工会工作计划".
 st.set_page_config(page_title=f"{page.title} · {ui.t('common.app_title')}")
 ui.sidebar()
-ui.run_page(page, DATA_PAGE)
+signin.account_block(person)
+signin.local_notice()
+ui.run_page(page, DATA_PAGE if signin.may_open(person, "data") else None)

@@ -12,8 +12,9 @@ payments n/10, audit n/2 …) is written to a temporary .xlsx, then:
   what the click asked for on screen): a sidebar link to each page, a filter change and
   opening a record on the activities page, a period change on the targets page, a click
   on a calendar event (its dialog) and the calendar's previous-month button. Then the peak
-  resident memory of the app process (VmHWM). All clicks happen in one browser tab
-  after a first visit of every page, as a person keeps the app open.
+  resident memory of the app process (VmHWM), overall and over each page's first visit.
+  All clicks happen in one browser tab after a first visit of every page, as a person
+  keeps the app open.
 
     python bench/bench_pages.py                          # everything, all sizes
     python bench/bench_pages.py --sizes 10000 --no-browser
@@ -204,7 +205,7 @@ def browser_case(n: int, pages: list[str], repeat: int) -> dict[str, Any]:
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
     from unionplan import i18n
 
-    out: dict[str, Any] = {"activities": n, "clicks": {}}
+    out: dict[str, Any] = {"activities": n, "clicks": {}, "page_rss_mb": {}}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.xlsx"
         save_xlsx(path, build(n))
@@ -216,7 +217,15 @@ def browser_case(n: int, pages: list[str], repeat: int) -> dict[str, Any]:
                     executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
                 )
                 try:
-                    _browser_clicks(browser, server.url, pages, repeat, i18n.t, out["clicks"])
+                    _browser_clicks(
+                        browser,
+                        server.url,
+                        pages,
+                        repeat,
+                        i18n.t,
+                        out["clicks"],
+                        out["page_rss_mb"],
+                    )
                 finally:
                     browser.close()
             out["peak_rss_mb"] = _peak_rss_mb(server.process.pid)
@@ -227,11 +236,39 @@ def browser_case(n: int, pages: list[str], repeat: int) -> dict[str, Any]:
     return out
 
 
+_PEAK_SEEN: list[float] = []  # every peak read before a reset, for the overall figure
+
+
 def _peak_rss_mb(pid: int) -> float:
+    """The app process's peak resident memory since it started or since the last reset,
+    and no less than any peak read before a reset."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
+            peak = round(int(line.split()[1]) / 1024, 1)
+            return max([peak, *_PEAK_SEEN])
     return float("nan")
+
+
+def _page_peak(pid: int, visit: Callable[[], Any]) -> float | None:
+    """The peak resident memory of the app process while `visit` runs (a page's first
+    visit): the kernel's high-water mark is reset first (clear_refs 5), so the figure is
+    the process as it stands (the workbook loaded, what earlier pages cached) plus what
+    this page needed. None where the kernel does not allow the reset."""
+    status = Path(f"/proc/{pid}/status")
+    before = next(
+        int(x.split()[1]) / 1024 for x in status.read_text().splitlines() if x.startswith("VmHWM:")
+    )
+    _PEAK_SEEN.append(round(before, 1))
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        visit()
+        return None
+    visit()
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
 
 
 def _browser_clicks(
@@ -241,8 +278,10 @@ def _browser_clicks(
     repeat: int,
     t: Callable[..., str],
     medians: dict[str, dict[str, int]],
+    rss: dict[str, float],
 ) -> None:
-    """Fill `medians` with the median click-to-settled times of each interaction.
+    """Fill `medians` with the median click-to-settled times of each interaction, and
+    `rss` with the app process's peak memory over each page's first visit (MB).
 
     One browser context throughout, as a person keeps one tab open: after a first visit
     to every page (the server computes what it caches, the browser loads the chart and
@@ -273,17 +312,20 @@ def _browser_clicks(
         here[0] = name
         return ms
 
-    for name in [*pages, "data"]:  # the first visit of each page: not measured
+    # The first visit of each page: not timed, but its peak memory is read.
+    for name in [*pages, "data"]:
         if name != here[0]:
-            go(name)
+            peak = _page_peak(_SERVER_PID[0], lambda name=name: go(name))
+            if peak is not None:
+                rss.setdefault(name, peak)
     try:
-        for _ in range(repeat):
+        for round_ in range(repeat):
             for name in pages:
                 if here[0] == name:
                     go("overview" if name == "data" else "data")
                 add(f"open {name}", go(name))
             if "activities" in pages:
-                _activities_clicks(page, go, add, t)
+                _activities_clicks(page, go, add, t, round_)
             if "targets" in pages:
                 go("targets")
                 button = page.get_by_role("radio", name=t("targets.period_H1", LANG), exact=True)
@@ -296,7 +338,11 @@ def _browser_clicks(
         context.close()
 
 
-def _activities_clicks(page: Any, go: Callable, add: Callable, t: Callable[..., str]) -> None:
+def _activities_clicks(
+    page: Any, go: Callable, add: Callable, t: Callable[..., str], round_: int
+) -> None:
+    """A month filter, then opening a record: another one each round (the one chosen in
+    the round before stays chosen, and choosing it again would not run the page)."""
     go("activities")
     add(
         "activities: filter by month",
@@ -305,7 +351,7 @@ def _activities_clicks(page: Any, go: Callable, add: Callable, t: Callable[..., 
     chooser = page.locator(".st-key-act_chosen [data-testid='stSelectbox'] input").first
     chooser.scroll_into_view_if_needed()
     chooser.click()
-    opt = page.get_by_role("option").nth(1)
+    opt = page.get_by_role("option").nth(1 + round_)
     opt.wait_for(state="visible")
     save = page.get_by_role("button", name=t("activities.save_button", LANG)).first
     add(
@@ -455,6 +501,12 @@ def _print_tables(
             print(f"| {name} | " + " | ".join(cells) + " |")
         rss = [str(clicks.get(n, {}).get("peak_rss_mb", "–")) for n in sizes]
         print("| app process peak RSS, MB | " + " | ".join(rss) + " |")
+        print("\nApp process peak RSS over each page's first visit, MB (the workbook loaded)\n")
+        print(f"| page | {heads} |")
+        print("|---|" + "---|" * len(sizes))
+        for name in pages:
+            cells = [str(clicks.get(n, {}).get("page_rss_mb", {}).get(name, "–")) for n in sizes]
+            print(f"| {name} | " + " | ".join(cells) + " |")
         for n in sizes:
             if clicks.get(n, {}).get("error"):
                 print(f"(!) browser {n}: {clicks[n]['error']}")

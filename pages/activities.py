@@ -48,6 +48,10 @@ else:
         placeholder="",
     )
 
+if not ui.may_write("activities"):
+    st.caption(ui.t("auth.read_only"))
+    st.stop()  # a reader's page ends with the table: no add form, no actions
+
 # -- add ----------------------------------------------------------------------------------
 act_ui.add_section()
 

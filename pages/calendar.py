@@ -20,11 +20,11 @@ names = act_ui.unit_names(d)
 
 f = act_ui.filters(d, key="cal_f", period=False)
 lo, hi = periods.year_bounds(f.year)
+year = (lo, hi)
 shown = act_ui.shown(d, f)
-due = calendar_view.deadlines(d.df("targets"), lo, hi, f.units)
+due = cal_ui.deadlines(d, f, year)
 
 # A big year goes to the calendar a view at a time, moved by the page's own buttons.
-year = (lo, hi)
 today = dt.date.today()
 size = cal_ui.year_size(d, f, year)
 paged = size > calendar_view.YEAR_EVENTS_MAX
@@ -44,7 +44,7 @@ with st.container(horizontal=True, vertical_alignment="center") if paged else st
         cal_ui.navigator(view, year, today)
 
 # A click on an activity (reported since the last run) opens it in the dialog below.
-initial, key = cal_ui.place(view, lang, year, today, paged=paged)
+initial, key = cal_ui.place(view, lang, year, today, paged=paged, clicks=ui.may_write("activities"))
 calendar(
     events=cal_ui.events(d, f, view, lang, year, initial if paged else None),
     options=calendar_view.options(
@@ -60,7 +60,8 @@ if paged:
 st.markdown(calendar_view.legend_html(lang), unsafe_allow_html=True)
 if not holidays.has_statutory_data(f.year):
     st.caption(ui.t("calendar.no_statutory", year=f.year))
-cal_ui.editor(d)
+if ui.may_write("activities"):
+    cal_ui.editor(d)
 
 # -- exports ------------------------------------------------------------------------------
 st.subheader(ui.t("calendar.export_heading"))

@@ -39,6 +39,12 @@ else:
     with units:
         view.units_tab(df, d, as_of)
     with progress:
-        view.progress_tab(df, d, today)
+        if ui.may_write("progress"):
+            view.progress_tab(df, d, today)
+        else:
+            st.caption(ui.t("auth.read_only"))
 with edit:
-    view.edit_tab(d)
+    if ui.may_write("targets"):
+        view.edit_tab(d)
+    else:
+        st.caption(ui.t("auth.read_only"))

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 
 from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets
+from tests.people import admin
 from unionplan.data.store.gsheets import GSheetsStore
 from unionplan.data.store.gsheets_pace import Pacer
 from unionplan.data.workbook import Workbook
@@ -89,7 +90,7 @@ def run_burst(
         barrier.wait()
         try:
             mine = [
-                wb.append("activities", {"title": f"会话{n}的活动{k}"}, user=f"干部{n}")
+                wb.append("activities", {"title": f"会话{n}的活动{k}"}, actor=admin(f"干部{n}"))
                 for k in range(per)
             ]
             for rec in mine:
@@ -98,7 +99,7 @@ def run_burst(
                     rec["id"],
                     {"notes": f"改{n}"},
                     expected_version=1,
-                    user=f"干部{n}",
+                    actor=admin(f"干部{n}"),
                 )
             with lock:
                 ids.extend(r["id"] for r in mine)

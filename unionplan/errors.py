@@ -72,7 +72,8 @@ class NotFoundError(UnionplanError):
 
 
 class PermissionDeniedError(UnionplanError):
-    """The backend refused access (for Google: the sheet is not shared with the account)."""
+    """Access refused: the signed-in person may not do this (unionplan.data.access, keys
+    ``errors.access_*``), or the backend refused (Google: the sheet is not shared)."""
 
     key = "errors.permission"
 

@@ -15,6 +15,7 @@ import pytest
 
 from tests.aid.conftest import data_of, grids, memory_workbook, standard
 from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets, Fault, RecordingSleep
+from tests.people import admin
 from unionplan.aid.campaigns import (
     CampaignPlan,
     campaign_rows,
@@ -26,7 +27,8 @@ from unionplan.aid.cases import CaseFilter
 from unionplan.aid.fund import OverdrawError, current_balances
 from unionplan.data.store.gsheets import GSheetsStore
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import BackendUnavailableError, ValidationError
 
 D = Decimal
@@ -88,11 +90,11 @@ def test_an_overdrawing_campaign_is_blocked_unless_an_advance() -> None:
     assert [n.key for n in plan.notices][-1] == "aid.fund.overdraw"
     writes = store.stats.writes
     with pytest.raises(OverdrawError):
-        write_campaign(wb, plan, "u")
+        write_campaign(wb, plan, admin("u"))
     assert store.stats.writes == writes
     advance = _plan(data, amount=1500, advance=True)
     assert not advance.blocked
-    assert write_campaign(wb, advance, "u").written == 4
+    assert write_campaign(wb, advance, admin("u")).written == 4
     assert current_balances(wb.load(fresh=True))["higher_union"] == D("-1800.00")
 
 
@@ -100,10 +102,10 @@ def test_the_whole_campaign_is_one_write_and_a_second_submit_writes_nothing() ->
     wb, store = memory_workbook(**standard())
     plan = _plan(wb.load())
     writes = store.stats.writes
-    result = write_campaign(wb, plan, "帮扶专干")
+    result = write_campaign(wb, plan, admin("帮扶专干"))
     assert (result.written, result.already_there) == (4, 0)
     assert store.stats.writes == writes + 1  # four payments, four audit rows: one write
-    again = write_campaign(wb, plan, "帮扶专干")
+    again = write_campaign(wb, plan, admin("帮扶专干"))
     assert (again.written, again.already_there) == (0, 4)
     data = wb.load(fresh=True)
     assert len(data.df("aid_payments")) == 3 + 4
@@ -126,7 +128,7 @@ def test_a_local_workbook_saves_the_campaign_once(tmp_path: Path) -> None:
     wb = Workbook(XlsxStore(path))
     plan = _plan(wb.load())
     writes = wb.store.stats.writes
-    write_campaign(wb, plan, "u")
+    write_campaign(wb, plan, admin("u"))
     assert wb.store.stats.writes == writes + 1
     ids = [r["id"] for r in plan.rows]
     assert set(ids) <= set(Workbook(XlsxStore(path)).load(fresh=True).df("aid_payments")["id"])
@@ -169,13 +171,13 @@ def test_google_timeout_after_the_batch_was_applied_writes_the_campaign_once(
     ids = [r["id"] for r in plan.rows]
     fake.reset_log()
     fake.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=True))
-    result = write_campaign(wb, plan, "帮扶专干")
+    result = write_campaign(wb, plan, admin("帮扶专干"))
     assert result.written == 4
     assert len(fake.requests("spreadsheets.batchUpdate")) == 1  # the probe saw it landed
     assert _count(fake, key, "帮扶发放", ids) == dict.fromkeys(ids, 1)
     assert _audited(fake, key, ids) == dict.fromkeys(ids, 1)
     # the officer, who saw a spinner for a long time, submits the same plan again
-    assert write_campaign(wb, plan, "帮扶专干").written == 0
+    assert write_campaign(wb, plan, admin("帮扶专干")).written == 0
     assert _count(fake, key, "帮扶发放", ids) == dict.fromkeys(ids, 1)
     assert "张某芳" not in str(fake.values(key, "操作日志"))  # the audit log is masked
 
@@ -186,7 +188,7 @@ def test_google_timeout_before_applying_is_retried_and_lands_once(fake: FakeShee
     ids = [r["id"] for r in plan.rows]
     fake.reset_log()
     fake.fail("spreadsheets.batchUpdate", Fault.timeout(delay=2.0, apply=False))
-    write_campaign(wb, plan, "u")
+    write_campaign(wb, plan, admin("u"))
     assert len(fake.requests("spreadsheets.batchUpdate")) == 2
     assert _count(fake, key, "帮扶发放", ids) == dict.fromkeys(ids, 1)
     assert _audited(fake, key, ids) == dict.fromkeys(ids, 1)
@@ -198,10 +200,10 @@ def test_google_down_writes_nothing_and_the_plan_can_be_sent_again(fake: FakeShe
     ids = [r["id"] for r in plan.rows]
     fake.fail("spreadsheets.batchUpdate", Fault.error(500, times=None))
     with pytest.raises(BackendUnavailableError):
-        write_campaign(wb, plan, "u")
+        write_campaign(wb, plan, admin("u"))
     fake.clear_faults()
     assert _count(fake, key, "帮扶发放", ids) == dict.fromkeys(ids, 0)
-    assert write_campaign(wb, plan, "u").written == 4
+    assert write_campaign(wb, plan, admin("u")).written == 4
     assert _count(fake, key, "帮扶发放", ids) == dict.fromkeys(ids, 1)
 
 
@@ -210,7 +212,7 @@ def test_plans_are_built_on_a_snapshot_and_checked_again_on_fresh_data() -> None
     plan = _plan(wb.load(), amount=1000)  # 4000 of the 4200 left: fine when planned
     # meanwhile another officer pays 500 from the same source
     wb.append("aid_payments", {"case_id": "C-4", "date": DAY, "kind": "subsidy", "cash": 500,
-                               "fund_source": "higher_union"}, user="other")  # fmt: skip
+                               "fund_source": "higher_union"}, actor=admin("other"))  # fmt: skip
     with pytest.raises(OverdrawError):
-        write_campaign(wb, plan, "u")
+        write_campaign(wb, plan, admin("u"))
     assert data_of(**standard()).df("aid_payments").shape[0] == 3

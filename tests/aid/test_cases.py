@@ -9,6 +9,7 @@ import pytest
 
 from tests.aid.conftest import ID_2, ID_X, TODAY, data_of, memory_workbook, standard
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan.aid import status as st
 from unionplan.aid.cases import (
     CaseFilter,
@@ -20,7 +21,8 @@ from unionplan.aid.cases import (
     unit_subtree,
     update_case,
 )
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 
@@ -97,7 +99,7 @@ def test_add_case_writes_the_case_and_its_first_history_row_in_one_write() -> No
     case = add_case(
         wb,
         {"name": "郑某华", "id_number": "110101900307125", "unit": "U-3", "level": "deep"},
-        user="帮扶专干",
+        actor=admin("帮扶专干"),
         date=TODAY,
     )
     assert store.stats.writes == writes + 1  # case, history row, two audit rows: one write
@@ -123,11 +125,15 @@ def test_add_case_raises_on_a_duplicate_and_files_with_an_override() -> None:
     wb.load()
     writes = store.stats.writes
     with pytest.raises(DuplicateCaseError) as err:
-        add_case(wb, {"name": "张某芳", "unit": "U-9", "id_number": ID_X}, user="u", date=TODAY)
+        add_case(
+            wb, {"name": "张某芳", "unit": "U-9", "id_number": ID_X}, actor=admin("u"), date=TODAY
+        )
     assert [c.case_id for c in err.value.clashes] == ["C-1"]
     assert err.value.params == {"ids": "C-1"}
     assert store.stats.writes == writes  # nothing written
-    case = add_case(wb, {"name": "张某芳", "id_number": ID_X}, user="u", date=TODAY, override=True)
+    case = add_case(
+        wb, {"name": "张某芳", "id_number": ID_X}, actor=admin("u"), date=TODAY, override=True
+    )
     data = wb.load(fresh=True)
     events = data.df("aid_events")
     mine = events[events["case_id"] == case["id"]]
@@ -138,37 +144,41 @@ def test_add_case_raises_on_a_duplicate_and_files_with_an_override() -> None:
 def test_a_new_case_starts_as_an_application_or_an_entered_file() -> None:
     wb, _ = memory_workbook(**standard())
     with pytest.raises(ValidationError) as err:
-        add_case(wb, {"name": "新人", "status": st.HELPING}, user="u", date=TODAY)
+        add_case(wb, {"name": "新人", "status": st.HELPING}, actor=admin("u"), date=TODAY)
     assert err.value.problems == {"status": ["aid.status.bad_initial"]}
-    filed = add_case(wb, {"name": "新人", "status": st.FILED}, user="u", date=TODAY)
+    filed = add_case(wb, {"name": "新人", "status": st.FILED}, actor=admin("u"), date=TODAY)
     assert filed["opened_on"] == TODAY
 
 
 def test_update_case_keeps_status_for_change_status_and_checks_identity() -> None:
     wb, _ = memory_workbook(**standard())
     with pytest.raises(ValidationError) as err:
-        update_case(wb, "C-3", {"status": st.CLOSED}, expected_version=1, user="u")
+        update_case(wb, "C-3", {"status": st.CLOSED}, expected_version=1, actor=admin("u"))
     assert err.value.problems == {"status": ["aid.status.use_change_status"]}
     with pytest.raises(DuplicateCaseError):
-        update_case(wb, "C-3", {"id_number": ID_2}, expected_version=1, user="u")
-    out = update_case(wb, "C-3", {"id_number": ID_2}, expected_version=1, user="u", override=True)
+        update_case(wb, "C-3", {"id_number": ID_2}, expected_version=1, actor=admin("u"))
+    out = update_case(
+        wb, "C-3", {"id_number": ID_2}, expected_version=1, actor=admin("u"), override=True
+    )
     assert out["id_number"] == ID_2 and out["id_kind"] == "mainland" and out["version"] == 2
-    out = update_case(wb, "C-3", {"phone": "13900001111"}, expected_version=2, user="u")
+    out = update_case(wb, "C-3", {"phone": "13900001111"}, expected_version=2, actor=admin("u"))
     assert out["phone"] == "13900001111"
 
 
 def test_a_bad_number_typed_in_the_sheet_does_not_block_other_edits() -> None:
     cases = [{"id": "C-9", "name": "钱某", "id_number": "110101199003071234", "status": "active"}]
     wb, _ = memory_workbook(**standard(aid_cases=cases))
-    out = update_case(wb, "C-9", {"phone": "13900001111"}, expected_version=1, user="u")
+    out = update_case(wb, "C-9", {"phone": "13900001111"}, expected_version=1, actor=admin("u"))
     assert out["version"] == 2
     with pytest.raises(ValidationError) as err:
-        update_case(wb, "C-9", {"id_number": "110101199003071235"}, expected_version=2, user="u")
+        update_case(
+            wb, "C-9", {"id_number": "110101199003071235"}, expected_version=2, actor=admin("u")
+        )
     assert err.value.problems == {"id_number": ["aid.id.bad_check_digit"]}
     with pytest.raises(ValidationError):
-        update_case(wb, "C-9", {"id_kind": "mainland"}, expected_version=2, user="u")
+        update_case(wb, "C-9", {"id_kind": "mainland"}, expected_version=2, actor=admin("u"))
     out = update_case(wb, "C-9", {"id_number": "110101199003071233"}, expected_version=2,
-                      user="u")  # fmt: skip
+                      actor=admin("u"))  # fmt: skip
     assert out["id_number"] == "110101199003071233"
 
 
@@ -195,5 +205,5 @@ def test_store_untouched_by_a_refused_case() -> None:
     store = MemoryStore()
     wb = Workbook(store, ttl=0)
     with pytest.raises(ValidationError):
-        add_case(wb, {"name": "", "id_number": "123"}, user="u", date=dt.date(2026, 1, 1))
+        add_case(wb, {"name": "", "id_number": "123"}, actor=admin("u"), date=dt.date(2026, 1, 1))
     assert store.stats.writes == 0

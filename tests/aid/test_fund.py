@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tests.aid.conftest import data_of, memory_workbook, standard
+from tests.people import admin
 from unionplan.aid.fund import (
     OverdrawError,
     add_payment,
@@ -18,7 +19,7 @@ from unionplan.aid.fund import (
     current_balances,
     ledger,
 )
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 
 D = Decimal
 
@@ -59,7 +60,7 @@ def test_an_overdraw_is_refused(data: WorkbookData) -> None:
     wb.load()
     writes = store.stats.writes
     with pytest.raises(OverdrawError) as err:
-        add_payment(wb, pay, user="u")
+        add_payment(wb, pay, actor=admin("u"))
     assert store.stats.writes == writes
     assert [n.key for n in err.value.notices] == ["aid.fund.overdraw"]
 
@@ -67,7 +68,7 @@ def test_an_overdraw_is_refused(data: WorkbookData) -> None:
 def test_an_advance_is_allowed_and_shows_negative_with_a_warning() -> None:
     wb, _ = memory_workbook(**standard())
     pay = _pay(1, "2500.50", dt.date(2026, 5, 1), case_id="C-3", advance=True)
-    rec, notices = add_payment(wb, pay, user="帮扶专干")
+    rec, notices = add_payment(wb, pay, actor=admin("帮扶专干"))
     assert rec["cash"] == D("2500.50")
     assert [n.key for n in notices] == ["aid.fund.advance_negative"]
     assert "-¥500.50" in notices[0].text("en")

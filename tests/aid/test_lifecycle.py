@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests.aid.conftest import ID_X, TODAY, data_of, memory_workbook, standard
+from tests.people import admin
 from unionplan.aid import status as st
 from unionplan.aid.cases import DuplicateCaseError
 from unionplan.aid.lifecycle import add_note, case_history, change_status, record_visit
@@ -61,7 +62,7 @@ def test_every_allowed_move_leaves_its_record(a: str, b: str) -> None:
     writes = store.stats.writes
     day = dt.date(2026, 4, 2)
     case = change_status(
-        wb, "C-9", b, reason=f"{a}->{b} 依据", user="帮扶专干", expected_version=1, date=day,
+        wb, "C-9", b, reason=f"{a}->{b} 依据", actor=admin("帮扶专干"), expected_version=1, date=day,
         by="工会主席",
     )  # fmt: skip
     assert store.stats.writes == writes + 1  # the case and its history row: one write
@@ -96,7 +97,7 @@ def test_a_refused_move_writes_nothing(a: str, b: str) -> None:
     wb.load()
     writes = store.stats.writes
     with pytest.raises(ValidationError) as err:
-        change_status(wb, "C-9", b, reason="试试", user="u", expected_version=1, date=TODAY)
+        change_status(wb, "C-9", b, reason="试试", actor=admin("u"), expected_version=1, date=TODAY)
     assert err.value.problems == {"status": ["aid.status.not_allowed"]}
     assert store.stats.writes == writes
 
@@ -104,7 +105,7 @@ def test_a_refused_move_writes_nothing(a: str, b: str) -> None:
 def test_a_reason_is_required() -> None:
     wb, _ = memory_workbook(**standard())
     with pytest.raises(ValidationError) as err:
-        change_status(wb, "C-5", st.VERIFIED, reason="  ", user="u", expected_version=1)
+        change_status(wb, "C-5", st.VERIFIED, reason="  ", actor=admin("u"), expected_version=1)
     assert err.value.problems == {"details": ["aid.status.reason_required"]}
 
 
@@ -119,7 +120,7 @@ def test_the_case_row_keeps_the_dates_of_its_life() -> None:
         (st.APPLICATION, dt.date(2027, 3, 1), {"closed_on": None, "exited_on": None}),
     ]
     for version, (to, day, fields) in enumerate(steps, start=1):
-        case = change_status(wb, "C-9", to, reason="依据", user="u", expected_version=version,
+        case = change_status(wb, "C-9", to, reason="依据", actor=admin("u"), expected_version=version,
                              date=day)  # fmt: skip
         for key, value in fields.items():
             assert case.get(key) == value, (to, key)
@@ -132,8 +133,8 @@ def test_filing_a_duplicate_needs_the_override_which_is_noted() -> None:
     twin = _case(st.VERIFIED, id_number=ID_X)  # C-1 has this number
     wb, _ = memory_workbook(**standard(aid_cases=[*standard()["aid_cases"], twin]))
     with pytest.raises(DuplicateCaseError):
-        change_status(wb, "C-9", st.FILED, reason="核实属实", user="u", expected_version=1)
-    case = change_status(wb, "C-9", st.FILED, reason="核实属实", user="u", expected_version=1,
+        change_status(wb, "C-9", st.FILED, reason="核实属实", actor=admin("u"), expected_version=1)
+    case = change_status(wb, "C-9", st.FILED, reason="核实属实", actor=admin("u"), expected_version=1,
                          override=True)  # fmt: skip
     assert case["status"] == st.FILED
     kinds = case_history(wb.load(fresh=True), "C-9")["kind"].tolist()
@@ -142,9 +143,11 @@ def test_filing_a_duplicate_needs_the_override_which_is_noted() -> None:
 
 def test_a_stale_version_is_a_conflict_and_writes_no_history() -> None:
     wb, _ = memory_workbook(**standard())
-    wb.update("aid_cases", "C-5", {"phone": "13800000000"}, expected_version=1, user="other")
+    wb.update(
+        "aid_cases", "C-5", {"phone": "13800000000"}, expected_version=1, actor=admin("other")
+    )
     with pytest.raises(ConflictError):
-        change_status(wb, "C-5", st.VERIFIED, reason="核实", user="u", expected_version=1)
+        change_status(wb, "C-5", st.VERIFIED, reason="核实", actor=admin("u"), expected_version=1)
     assert wb.load(fresh=True).df("aid_events").empty
 
 
@@ -153,12 +156,18 @@ def test_visits_and_notes_with_the_next_review() -> None:
     wb.load()
     writes = store.stats.writes
     visit = record_visit(
-        wb, "C-1", "入户走访，病情稳定，化疗进行中", user="李主席", date=dt.date(2026, 5, 10),
+        wb, "C-1", "入户走访，病情稳定，化疗进行中", actor=admin("李主席"), date=dt.date(2026, 5, 10),
         review_date=dt.date(2026, 11, 10), expected_version=1,
     )  # fmt: skip
     assert store.stats.writes == writes + 1
     assert visit["kind"] == st.VISIT
-    add_note(wb, "C-1", "更正：上次走访日期应为5月9日", user="帮扶专干", date=dt.date(2026, 5, 11))
+    add_note(
+        wb,
+        "C-1",
+        "更正：上次走访日期应为5月9日",
+        actor=admin("帮扶专干"),
+        date=dt.date(2026, 5, 11),
+    )
     data = wb.load(fresh=True)
     assert data.record("aid_cases", "C-1")["review_date"] == dt.date(2026, 11, 10)
     history = case_history(data, "C-1")
@@ -172,11 +181,11 @@ def test_visits_and_notes_with_the_next_review() -> None:
     assert history["source"].tolist()[0] == "aid_cases"
     assert history["cash"].tolist()[1:3] == [Decimal("800.00"), Decimal("3000.00")]
     with pytest.raises(ValidationError):
-        record_visit(wb, "C-1", "", user="u")
+        record_visit(wb, "C-1", "", actor=admin("u"))
     with pytest.raises(ValidationError):
-        record_visit(wb, "C-1", "x", user="u", review_date=TODAY)  # no version given
+        record_visit(wb, "C-1", "x", actor=admin("u"), review_date=TODAY)  # no version given
     with pytest.raises(NotFoundError):
-        record_visit(wb, "C-404", "x", user="u")
+        record_visit(wb, "C-404", "x", actor=admin("u"))
 
 
 def test_history_of_a_case_with_nothing_yet() -> None:

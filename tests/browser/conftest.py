@@ -42,7 +42,7 @@ PHONE = {"width": 390, "height": 844}
 
 # Every page the navigation shows, by name: its script is pages/<name>.py, its title
 # common.nav.<name>, its URL path `url_for(name)`.
-PAGES = ["overview", "calendar", "activities", "targets", "data"]
+PAGES = ["overview", "calendar", "activities", "targets", "data", "users"]
 
 
 def url_for(name: str) -> str:
@@ -73,6 +73,9 @@ def start_app(workbook: Path, log: Path, *, extra_env: dict[str, str] | None = N
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNIONPLAN_")}
     env.update({"UNIONPLAN_WORKBOOK": str(workbook), "PYTHONUNBUFFERED": "1"})
+    # Single-person mode unless a test brings its accounts: never the checkout's own
+    # data/users.toml, which would put a developer's accounts in front of every test.
+    env["UNIONPLAN_USERS_FILE"] = str(log.parent / "no-accounts" / "users.toml")
     env.update(extra_env or {})
     cmd = [
         sys.executable,

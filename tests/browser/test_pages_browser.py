@@ -58,7 +58,7 @@ def test_bookmarked_page_after_a_restart_runs_in_the_shell(browser: object, tmp_
         page = open_app(browser, server, "data", lang="en")
         _check(page, "data", "en", server)
         sidebar = page.locator('[data-testid="stSidebar"]')  # type: ignore[attr-defined]
-        assert sidebar.get_by_text(i18n.t("common.your_name", "en")).count() == 1
+        assert sidebar.get_by_text(i18n.t("common.language", "en")).count() == 1
         assert sidebar.get_by_text(i18n.t("common.nav.overview", "en")).count() == 1
         page.context.close()  # type: ignore[attr-defined]
     finally:

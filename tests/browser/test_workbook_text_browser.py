@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser.conftest import AppServer, open_app, screenshot, start_app, stop_app
+from tests.people import admin
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 
@@ -30,9 +31,9 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServ
     path = tmp / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)), ttl=0)
     wb.ensure_tabs("zh-Hans")
-    wb.set_setting("plan_year", str(YEAR), "test")
-    wb.set_setting("union_name", EVIL, "test")
-    wb.append("units", {"id": "U-1", "name": EVIL}, "test")
+    wb.set_setting("plan_year", str(YEAR), admin("test"))
+    wb.set_setting("union_name", EVIL, admin("test"))
+    wb.append("units", {"id": "U-1", "name": EVIL}, admin("test"))
     target = {
         "id": "T-1",
         "section": EVIL,
@@ -42,7 +43,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServ
         "unit": "U-1",
         "weight": 10,
     }
-    wb.append("targets", target, "test")
+    wb.append("targets", target, admin("test"))
     server = start_app(path, tmp / "streamlit.log")
     yield server
     stop_app(server)
@@ -61,7 +62,9 @@ def test_the_unions_name_shows_as_typed(browser: object, hostile_server: AppServ
     page = open_app(browser, hostile_server, "overview")
     try:
         _nothing_active(page)
-        caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first  # type: ignore[attr-defined]
+        captions = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]')  # type: ignore[attr-defined]
+        # The page's own caption (union · period), not single-person mode's line above it.
+        caption = captions.filter(has_text=str(YEAR)).first
         text = caption.inner_text()
         assert EVIL in text, text
         assert "\\" not in text  # the escapes render as the characters themselves

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan.data import limits
 from unionplan.data.schema import TABLES
 from unionplan.data.workbook import Workbook, audit_changes
@@ -56,21 +57,21 @@ def wb() -> Workbook:
 
 def test_the_workbook_refuses_an_append_a_cell_cannot_hold(wb: Workbook) -> None:
     with pytest.raises(ValidationError) as err:
-        wb.append("activities", {"title": "长" * (limits.MAX_CELL_CHARS + 1)}, "王")
+        wb.append("activities", {"title": "长" * (limits.MAX_CELL_CHARS + 1)}, admin("王"))
     assert err.value.problems == {"title": ["forms.too_long_for_cell"]}
     assert wb.load(fresh=True).df("activities").empty
     assert wb.load(fresh=True).df("audit_log").empty
 
 
 def test_the_workbook_refuses_an_update_a_cell_cannot_hold(wb: Workbook) -> None:
-    rec = wb.append("activities", {"title": "春游"}, "王")
+    rec = wb.append("activities", {"title": "春游"}, admin("王"))
     with pytest.raises(ValidationError):
         wb.update(
             "activities",
             rec["id"],
             {"notes": "长" * (limits.MAX_CELL_CHARS + 1)},
             expected_version=1,
-            user="王",
+            actor=admin("王"),
         )
     row = wb.load(fresh=True).record("activities", rec["id"])
     assert row["version"] == 1 and row["notes"] is None
@@ -79,7 +80,7 @@ def test_the_workbook_refuses_an_update_a_cell_cannot_hold(wb: Workbook) -> None
         rec["id"],
         {"notes": "长" * limits.MAX_CELL_CHARS},
         expected_version=1,
-        user="王",
+        actor=admin("王"),
     )
     assert (
         len(wb.load(fresh=True).record("activities", rec["id"])["notes"]) == limits.MAX_CELL_CHARS
@@ -88,8 +89,10 @@ def test_the_workbook_refuses_an_update_a_cell_cannot_hold(wb: Workbook) -> None
 
 def test_an_audit_row_always_fits_a_cell(wb: Workbook) -> None:
     big = "长" * limits.MAX_CELL_CHARS
-    rec = wb.append("activities", {"title": "春游", "notes": big}, "王")
-    wb.update("activities", rec["id"], {"notes": "短" + big[1:]}, expected_version=1, user="王")
+    rec = wb.append("activities", {"title": "春游", "notes": big}, admin("王"))
+    wb.update(
+        "activities", rec["id"], {"notes": "短" + big[1:]}, expected_version=1, actor=admin("王")
+    )
     log = wb.load(fresh=True).df("audit_log")
     assert len(log) == 2
     for text in log["changes"]:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan.data import privacy, schema
 from unionplan.data.workbook import Workbook
 
@@ -146,14 +147,14 @@ def test_audit_log_masks_with_the_same_rules() -> None:
             "causes": ["illness"],
             "level": "deep",
         },
-        user="帮扶专干",
+        actor=admin("帮扶专干"),
     )
     wb.update(
         "aid_cases",
         case["id"],
         {"phone": "13987654321", "address": ""},
         expected_version=1,
-        user="帮扶专干",
+        actor=admin("帮扶专干"),
     )
     log = wb.load().df("audit_log")
     added, changed = (json.loads(c) for c in log["changes"])

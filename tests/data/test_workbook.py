@@ -7,8 +7,10 @@ import json
 import pytest
 
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan.data.parse import PlanDate
-from unionplan.data.workbook import Workbook, parse_workbook
+from unionplan.data.tables import parse_workbook
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ConflictError, NotFoundError
 
 SETTINGS = [["编号", "项目", "值"], ["S-1", "plan_year", "2026"], ["S-2", "language", "简体中文"]]
@@ -89,10 +91,10 @@ def test_write_keeps_unknown_column_title_row_and_odd_rows() -> None:
         "A-1",
         {"budget": 1800, "notes": "+86 电话"},
         expected_version=rec["version"],
-        user="李四",
+        actor=admin("李四"),
     )
     new = wb.append(
-        "activities", {"title": '=HYPERLINK("x")', "start": PlanDate(2026, 5)}, user="张三"
+        "activities", {"title": '=HYPERLINK("x")', "start": PlanDate(2026, 5)}, actor=admin("张三")
     )
     grid = store.grids["活动安排"]
     assert grid[0] == MESSY_ACTIVITIES[0]  # title row untouched
@@ -110,14 +112,16 @@ def test_update_conflict_carries_both_versions() -> None:
     store = messy_store()
     alice, bob = Workbook(store, ttl=0), Workbook(store, ttl=0)
     seen_by_bob = bob.load().record("activities", "A-2")
-    alice.update("activities", "A-2", {"title": "春游（改期）"}, expected_version=1, user="alice")
+    alice.update(
+        "activities", "A-2", {"title": "春游（改期）"}, expected_version=1, actor=admin("alice")
+    )
     with pytest.raises(ConflictError) as err:
         bob.update(
             "activities",
             "A-2",
             {"title": "春游踏青（bob）"},
             expected_version=seen_by_bob["version"],
-            user="bob",
+            actor=admin("bob"),
         )
     assert err.value.expected_version == 1
     assert err.value.current_version == 2
@@ -128,13 +132,13 @@ def test_update_conflict_carries_both_versions() -> None:
 def test_unknown_id_is_not_found() -> None:
     wb = Workbook(messy_store())
     with pytest.raises(NotFoundError):
-        wb.update("activities", "A-404", {"title": "x"}, expected_version=1, user="u")
+        wb.update("activities", "A-404", {"title": "x"}, expected_version=1, actor=admin("u"))
 
 
 def test_delete_marks_row_and_hides_it() -> None:
     store = messy_store()
     wb = Workbook(store)
-    wb.delete("activities", "A-2", expected_version=1, user="u")
+    wb.delete("activities", "A-2", expected_version=1, actor=admin("u"))
     assert "A-2" not in set(wb.load().df("activities")["id"])
     assert wb.load().tables["activities"].n_deleted == 1
     assert any(len(r) > 3 and r[3] == "A-2" for r in store.grids["活动安排"])  # still in the sheet
@@ -143,7 +147,7 @@ def test_delete_marks_row_and_hides_it() -> None:
 def test_every_write_leaves_an_audit_row_with_before_and_after() -> None:
     store = messy_store()
     wb = Workbook(store)
-    wb.update("activities", "A-1", {"budget": 1700}, expected_version=1, user="李四")
+    wb.update("activities", "A-1", {"budget": 1700}, expected_version=1, actor=admin("李四"))
     data = wb.load()
     log = data.df("audit_log")
     assert len(log) == 1
@@ -163,7 +167,7 @@ def test_audit_masks_personal_data() -> None:
     case = wb.append(
         "aid_cases",
         {"name": "王某某", "id_number": "110101199001011234", "status": "active"},
-        user="帮扶专干",
+        actor=admin("帮扶专干"),
     )
     changes = json.loads(wb.load().df("audit_log").iloc[0]["changes"])
     assert changes["name"] == [None, "王*某"]
@@ -177,7 +181,7 @@ def test_request_counts_with_a_warm_cache() -> None:
     store = MemoryStore({"设置": SETTINGS})
     wb = Workbook(store)
     wb.ensure_tabs()
-    wb.append("activities", {"id": "A-1", "title": "已有活动"}, user="u")
+    wb.append("activities", {"id": "A-1", "title": "已有活动"}, actor=admin("u"))
     wb.load()
     before = store.stats.snapshot()
     wb.load()
@@ -186,11 +190,11 @@ def test_request_counts_with_a_warm_cache() -> None:
     assert store.stats.snapshot() == (before[0] + 1, before[1])  # a refresh is one read
     wb.load()
     r0, w0 = store.stats.snapshot()
-    wb.append("activities", {"title": "新活动"}, user="u")
+    wb.append("activities", {"title": "新活动"}, actor=admin("u"))
     assert store.stats.snapshot() == (r0, w0 + 1)  # the row + its audit row: one write
     wb.load()
     r0, w0 = store.stats.snapshot()
-    wb.update("activities", "A-1", {"title": "改"}, expected_version=1, user="u")
+    wb.update("activities", "A-1", {"title": "改"}, expected_version=1, actor=admin("u"))
     assert store.stats.snapshot() == (r0 + 1, w0 + 1)  # one read; cells + audit in one write
 
 
@@ -200,7 +204,7 @@ def test_written_language_follows_settings() -> None:
     wb.append(
         "activities",
         {"title": "Spring outing", "category": "culture_sports", "status": "planned"},
-        user="u",
+        actor=admin("u"),
     )
     assert "Activities" in store.grids
     header = store.grids["Activities"][0]
@@ -246,8 +250,8 @@ def test_blank_references_are_not_issues() -> None:
 def test_settings_can_be_written_and_changed() -> None:
     store = MemoryStore({"设置": SETTINGS})
     wb = Workbook(store)
-    wb.set_setting("union_name", "某某中学工会", user="u")
-    wb.set_setting("plan_year", "2027", user="u")
+    wb.set_setting("union_name", "某某中学工会", actor=admin("u"))
+    wb.set_setting("plan_year", "2027", actor=admin("u"))
     data = wb.load()
     assert data.settings["union_name"] == "某某中学工会"
     assert data.plan_year == 2027

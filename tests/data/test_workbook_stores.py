@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets, Fault, RecordingSleep
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.base import Grid, Store
 from unionplan.data.store.gsheets import GSheetsStore
@@ -129,10 +130,16 @@ def test_writes_keep_unknown_column_odd_rows_and_store_text_not_formulas(
     store, _, raw = factory(TABS)
     wb = Workbook(store)
     wb.update(
-        "activities", "A-1", {"budget": 1800, "notes": "+86 热线"}, expected_version=1, user="李四"
+        "activities",
+        "A-1",
+        {"budget": 1800, "notes": "+86 热线"},
+        expected_version=1,
+        actor=admin("李四"),
     )
     new = wb.append(
-        "activities", {"title": "=1+1", "notes": "@所有人", "start": PlanDate(2026, 5)}, user="张三"
+        "activities",
+        {"title": "=1+1", "notes": "@所有人", "start": PlanDate(2026, 5)},
+        actor=admin("张三"),
     )
     grid = raw("活动安排")
     assert _text(grid[0][0]) == "某某中学工会2026年活动安排"
@@ -152,14 +159,16 @@ def test_second_store_instance_gets_a_conflict(factory: Factory) -> None:
     one, two, _ = factory(TABS)
     alice, bob = Workbook(one), Workbook(two)
     bob_saw = bob.load(fresh=True).record("activities", "A-2")
-    alice.update("activities", "A-2", {"title": "春游（改期）"}, expected_version=1, user="a")
+    alice.update(
+        "activities", "A-2", {"title": "春游（改期）"}, expected_version=1, actor=admin("a")
+    )
     with pytest.raises(ConflictError) as err:
         bob.update(
             "activities",
             "A-2",
             {"title": "春游（bob）"},
             expected_version=bob_saw["version"],
-            user="b",
+            actor=admin("b"),
         )
     assert (err.value.expected_version, err.value.current_version) == (1, 2)
     assert err.value.current["title"] == "春游（改期）"
@@ -170,19 +179,23 @@ def test_google_request_counts(fake_sheets: FakeSheets) -> None:
     wb = Workbook(store)
     wb.ensure_tabs()
     # The first write gives the hand-made tab the columns it lacks (version, created_at …).
-    wb.append("activities", {"title": "热身"}, user="u")
+    wb.append("activities", {"title": "热身"}, actor=admin("u"))
     wb.load(fresh=True)
     fake_sheets.reset_log()
     wb.load(fresh=True)
     assert [r.kind for r in fake_sheets.requests()] == ["values.batchGet"]  # a refresh: one read
     fake_sheets.reset_log()
-    wb.append("activities", {"title": "五一表彰", "category": "awards"}, user="u")
+    wb.append("activities", {"title": "五一表彰", "category": "awards"}, actor=admin("u"))
     kinds = [r.kind for r in fake_sheets.requests()]
     assert kinds == ["spreadsheets.batchUpdate"]  # the row and its audit row, one write
     wb.load()
     fake_sheets.reset_log()
     wb.update(
-        "activities", "A-2", {"status": "done", "notes": "已办"}, expected_version=1, user="u"
+        "activities",
+        "A-2",
+        {"status": "done", "notes": "已办"},
+        expected_version=1,
+        actor=admin("u"),
     )
     kinds = [r.kind for r in fake_sheets.requests()]
     # Issue 10 (data/store/CONCURRENCY.md): claim the row and an audit slot; read the
@@ -208,7 +221,7 @@ def test_google_429_then_success_lands_once(fake_sheets: FakeSheets) -> None:
     wb.load(fresh=True)
     fake_sheets.reset_log()
     fake_sheets.fail("spreadsheets.batchUpdate", Fault.quota())
-    rec = wb.append("activities", {"title": "读书会"}, user="u")
+    rec = wb.append("activities", {"title": "读书会"}, actor=admin("u"))
     assert len(fake_sheets.requests("spreadsheets.batchUpdate")) == 2  # refused once, then landed
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
@@ -221,7 +234,7 @@ def test_google_timeout_on_append_no_duplicate(fake_sheets: FakeSheets) -> None:
     wb.ensure_tabs()
     wb.load(fresh=True)
     fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(apply=True))
-    rec = wb.append("activities", {"title": "羽毛球友谊赛"}, user="u")
+    rec = wb.append("activities", {"title": "羽毛球友谊赛"}, actor=admin("u"))
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
     assert _audited(raw, rec["id"]) == 1
@@ -233,7 +246,7 @@ def test_google_timeout_before_applying_is_retried_once(fake_sheets: FakeSheets)
     wb.ensure_tabs()
     wb.load(fresh=True)
     fake_sheets.fail("spreadsheets.batchUpdate", Fault.timeout(apply=False))
-    rec = wb.append("activities", {"title": "乒乓球赛"}, user="u")
+    rec = wb.append("activities", {"title": "乒乓球赛"}, actor=admin("u"))
     ids = [row[3] for row in raw("活动安排") if len(row) > 3]
     assert ids.count(rec["id"]) == 1
     assert _audited(raw, rec["id"]) == 1
@@ -247,7 +260,7 @@ def test_google_persistent_500_is_clear_and_writes_nothing(fake_sheets: FakeShee
     before = raw("活动安排")
     fake_sheets.fail("spreadsheets.batchUpdate", Fault.error(500, times=None))
     with pytest.raises(BackendUnavailableError):
-        wb.append("activities", {"title": "不会丢的活动"}, user="u")
+        wb.append("activities", {"title": "不会丢的活动"}, actor=admin("u"))
     fake_sheets.clear_faults()
     after = raw("活动安排")
     assert len(after) == len(before)
@@ -270,8 +283,8 @@ def test_append_many_is_one_write_with_an_audit_row_each(factory: Factory) -> No
     store, _, raw = factory(TABS)
     wb = Workbook(store)
     # Warm up: the targets tab is created, the hand-made activities tab gains its columns.
-    wb.append("activities", WARM_ACTIVITY, user="u")
-    wb.append("targets", WARM_TARGET, user="u")
+    wb.append("activities", WARM_ACTIVITY, actor=admin("u"))
+    wb.append("targets", WARM_TARGET, actor=admin("u"))
     wb.load(fresh=True)
     writes = store.stats.writes
     items = [
@@ -280,7 +293,7 @@ def test_append_many_is_one_write_with_an_audit_row_each(factory: Factory) -> No
         ("targets", {"title": "信息报送不少于2篇", "metric": "count", "target_value": 2}),
         ("activities", {"title": "教师节慰问", "start": PlanDate(2026, 9)}),
     ]
-    made = wb.append_many(items, user="导入")
+    made = wb.append_many(items, actor=admin("导入"))
     assert store.stats.writes - writes == 1  # one save / one batchUpdate for all of them
     assert [r["title"] for r in made] == [values["title"] for _, values in items]
     assert made[0]["id"].startswith("A-") and made[2]["id"].startswith("T-")
@@ -296,7 +309,7 @@ def test_append_many_of_nothing_writes_nothing(factory: Factory) -> None:
     wb = Workbook(store)
     wb.load(fresh=True)
     writes = store.stats.writes
-    assert wb.append_many([], user="u") == []
+    assert wb.append_many([], actor=admin("u")) == []
     assert store.stats.writes == writes
 
 
@@ -304,13 +317,13 @@ def test_google_append_many_sends_one_batch_update(fake_sheets: FakeSheets) -> N
     store, _, raw = _gsheets(fake_sheets)(TABS)
     wb = Workbook(store)
     wb.ensure_tabs()
-    wb.append("activities", WARM_ACTIVITY, user="u")
-    wb.append("targets", WARM_TARGET, user="u")
+    wb.append("activities", WARM_ACTIVITY, actor=admin("u"))
+    wb.append("targets", WARM_TARGET, actor=admin("u"))
     wb.load(fresh=True)
     fake_sheets.reset_log()
     items = [("activities", {"title": f"活动{n}", "start": PlanDate(2026, n)}) for n in (1, 2, 3)]
     items.append(("targets", {"title": "建会率", "metric": "rate", "target_value": 0.95}))
-    made = wb.append_many(items, user="u")
+    made = wb.append_many(items, actor=admin("u"))
     assert [r.kind for r in fake_sheets.requests()] == ["spreadsheets.batchUpdate"]
     titles = [str(row[0]) for row in raw("活动安排") if row]
     assert titles[-3:] == [f"活动{n}" for n in (1, 2, 3)]

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import ConflictError, NotFoundError
 
@@ -17,8 +18,8 @@ SETTINGS = [["编号", "项目", "值"], ["S-1", "plan_year", "2026"], ["S-2", "
 def _workbook() -> tuple[Workbook, MemoryStore]:
     store = MemoryStore({"设置": SETTINGS})
     wb = Workbook(store)
-    wb.append("aid_cases", {"id": "C-1", "name": "张小明", "status": "active"}, user="u")
-    wb.append("activities", {"id": "A-1", "title": "春节慰问"}, user="u")
+    wb.append("aid_cases", {"id": "C-1", "name": "张小明", "status": "active"}, actor=admin("u"))
+    wb.append("activities", {"id": "A-1", "title": "春节慰问"}, actor=admin("u"))
     wb.load()
     return wb, store
 
@@ -35,7 +36,7 @@ def test_appends_and_updates_across_tables_are_one_write() -> None:
             RecordUpdate("aid_cases", "C-1", {"status": "helping"}, 1),
             RecordUpdate("activities", "A-1", {"title": "春节慰问（改）"}, 1),
         ],
-        user="帮扶专干",
+        actor=admin("帮扶专干"),
     )  # fmt: skip
     assert store.stats.writes == writes + 1
     assert out[0]["id"] == "E-FIXED1"
@@ -65,11 +66,11 @@ def test_a_conflict_writes_only_its_audit_row_and_a_missing_row_nothing() -> Non
         wb.write(
             appends=[("aid_events", {"case_id": "C-1", "kind": "note", "details": "x"})],
             updates=[RecordUpdate("aid_cases", "C-1", {"status": "helping"}, 7)],
-            user="u",
+            actor=admin("u"),
         )
     with pytest.raises(NotFoundError):
         wb.write(updates=[RecordUpdate("aid_cases", "C-404", {"notes": "x"}, 1)],
-                      user="u")  # fmt: skip
+                      actor=admin("u"))  # fmt: skip
     assert store.stats.writes == writes + 1  # the conflict's audit row
     data = wb.load(fresh=True)
     assert data.df("aid_events").empty
@@ -84,8 +85,8 @@ def test_a_conflict_writes_only_its_audit_row_and_a_missing_row_nothing() -> Non
 def test_nothing_to_write_is_no_write() -> None:
     wb, store = _workbook()
     writes = store.stats.writes
-    assert wb.write(user="u") == []
+    assert wb.write(actor=admin("u")) == []
     same = wb.write(updates=[RecordUpdate("aid_cases", "C-1", {"status": "active"}, 1)],
-                         user="u")  # fmt: skip
+                         actor=admin("u"))  # fmt: skip
     assert same[0]["version"] == 1  # unchanged: not rewritten
     assert store.stats.writes == writes

@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.limits import MAX_CELL_CHARS, cell_length
 from unionplan.data.store.xlsx import XlsxStore
@@ -101,7 +102,7 @@ def test_titles_are_made_valid_and_unique_for_excel() -> None:
 
 def test_backup_of_a_store_reads_it_once() -> None:
     store = MemoryStore({"设置": [["编号", "项目", "值"], ["S-1", "demo", "1"]]})
-    data = backup.backup_store(store)
+    data = backup.backup_store(store, admin())
     assert store.stats.reads == 1 and store.stats.writes == 0
     assert _load(data)["设置"]["C2"].value == "1"
 

@@ -11,6 +11,7 @@ import pytest
 from tests.fake_sheets import TEST_SERVICE_ACCOUNT as KEY
 from tests.fake_sheets import FakeSheets
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.sheet_address import sheet_url
 from unionplan.data.store.gsheets import EMULATOR_ENV
@@ -112,12 +113,20 @@ def test_secrets_toml_round_trips() -> None:
     assert conf["client_email"] == KEY["client_email"]
 
 
-def test_copy_local_into_sheet(sheets_emulator: FakeSheets) -> None:
+def test_copy_local_into_sheet(sheets_emulator: FakeSheets, tmp_path: Path) -> None:
     key = sheets_emulator.create_spreadsheet()
     src = MemoryStore({"活动": [["编号", "活动名称"], ["A-1", "春游"], ["A-2", "=1+1"]]})
     dst = connect.open_sheet(key, connect.read_service_account(KEY))
     seen: list[float] = []
-    counts = connect.copy_to(src, dst, progress=lambda share, _what: seen.append(share))
+    counts = connect.copy_to(
+        src,
+        dst,
+        actor=admin(),
+        progress=lambda share, _what: seen.append(share),
+        backup_dir=tmp_path,
+    )
+    # The sheet as it was before the copy is kept first, in a timestamped file.
+    assert [p.name.startswith("unionplan-google-backup-") for p in tmp_path.iterdir()] == [True]
     assert counts == {"活动": 2}
     assert sheets_emulator.values(key, "活动") == [
         ["编号", "活动名称"],

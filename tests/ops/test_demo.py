@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import TABLES
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData, parse_workbook
+from unionplan.data.tables import WorkbookData, parse_workbook
+from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError
 from unionplan.goals import targets
 from unionplan.ops import demo
@@ -221,7 +223,13 @@ def test_start_empty_local_recreates_the_file(tmp_path: Path) -> None:
     path = tmp_path / "wb.xlsx"
     demo.create_demo(path, year=PAST, kind="township")
     wb = Workbook(XlsxStore(path), ttl=0)
-    demo.start_empty(wb, "孙国平")
+    before = wb.load(fresh=True)
+    saved = demo.start_empty(wb, admin("孙国平"))
+    # The demo as it was is kept beside the workbook, complete, readable by its owner only.
+    assert saved.parent == tmp_path and saved.name.startswith("wb-backup-")
+    assert saved.stat().st_mode & 0o777 == 0o600
+    kept = parse_workbook(XlsxStore(saved).read_all())
+    assert len(kept.df("aid_cases")) == len(before.df("aid_cases")) > 0
     data = wb.load(fresh=True)
     assert not demo.is_demo(data)
     assert data.settings["union_name"] == "某某镇总工会"
@@ -232,16 +240,22 @@ def test_start_empty_local_recreates_the_file(tmp_path: Path) -> None:
             assert data.tables[key].title is not None, key
     assert data.issues == []
     # and it is usable: the next record goes in as usual
-    wb.append("activities", {"title": "工会委员会议", "start": PlanDate(PAST, 1)}, user="孙国平")
+    wb.append(
+        "activities", {"title": "工会委员会议", "start": PlanDate(PAST, 1)}, actor=admin("孙国平")
+    )
     assert len(wb.load(fresh=True).df("activities")) == 1
 
 
-def test_start_empty_on_another_store_marks_every_row_deleted() -> None:
+def test_start_empty_on_another_store_marks_every_row_deleted(tmp_path: Path) -> None:
     store = MemoryStore()
     demo.write_grids(store, demo.demo_grids(year=PAST, kind="school"))
     before = parse_workbook(store.read_all())
     wb = Workbook(store, ttl=0)
-    demo.start_empty(wb, "李明华")
+    saved = demo.start_empty(wb, admin("李明华"), backup_dir=tmp_path / "backups")
+    assert saved.parent == tmp_path / "backups"
+    assert len(parse_workbook(XlsxStore(saved).read_all()).df("activities")) == len(
+        before.df("activities")
+    )
     data = wb.load(fresh=True)
     assert not demo.is_demo(data)
     for key, table in TABLES.items():

@@ -78,12 +78,15 @@ def test_dry_run_json_prints_one_object_per_record_and_writes_nothing(
 
 
 def test_import_writes_once_and_a_second_run_adds_nothing(workbook: Path, plan: Path) -> None:
-    done = run("import", str(plan), str(workbook), "--user", "张三")
+    done = run("import", str(plan), str(workbook))
     assert done.returncode == 0, done.stderr
     assert "已导入 25 项活动、7 项目标" in done.stdout
     assert "活动　2026年7月–2026年8月　[文体活动]　校歌颂唱决赛" in done.stdout
     sheet = openpyxl.load_workbook(workbook)["活动"]
     assert sheet.max_row == 1 + 25
+    # The command line acts as the local administrator: the audit log says so.
+    audit = Workbook(XlsxStore(workbook)).load(fresh=True).df("audit_log")
+    assert len(audit) == 32 and set(audit["user"]) == {"local"}
     again = run("import", str(plan), str(workbook), "--json", "--lang", "en")
     assert again.returncode == 0, again.stderr
     assert again.stdout == ""

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.memory_store import MemoryStore
+from tests.people import admin
 from unionplan.data.store.base import Store
 from unionplan.data.store.gsheets import GSheetsStore
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import parse_workbook
+from unionplan.data.tables import parse_workbook
 from unionplan.errors import UnionplanError
 from unionplan.ops import demo, transfer
 
@@ -49,7 +50,9 @@ def test_cell_out_gives_the_text_a_person_sees() -> None:
 def test_copy_memory_to_memory_keeps_every_row_column_tab_and_id() -> None:
     src, dst = source(), MemoryStore(name="dst")
     seen: list[tuple[float, str]] = []
-    copied = transfer.copy_workbook(src, dst, progress=lambda s, m: seen.append((s, m)))
+    copied = transfer.copy_workbook(
+        src, dst, actor=admin(), progress=lambda s, m: seen.append((s, m))
+    )
 
     assert copied == {"设置": 2, "活动": 3, "透视表": 1}
     assert list(dst.grids) == ["设置", "活动", "透视表"]  # tab order kept
@@ -73,7 +76,7 @@ def test_copy_memory_to_memory_keeps_every_row_column_tab_and_id() -> None:
 
 def test_copy_writes_once_per_tab() -> None:
     src, dst = source(), MemoryStore(name="dst")
-    transfer.copy_workbook(src, dst)
+    transfer.copy_workbook(src, dst, actor=admin())
     # one create_tabs for the three new tabs, one append per tab with rows below row 1
     assert dst.stats.by_kind == {"read_all": 1, "create_tabs": 1, "append": 3}
 
@@ -81,7 +84,7 @@ def test_copy_writes_once_per_tab() -> None:
 def test_refuses_a_destination_with_data_and_writes_nothing() -> None:
     dst = MemoryStore({"活动": [["编号", "活动名称"], ["A-9", "别人的活动"]]}, name="dst")
     with pytest.raises(UnionplanError) as err:
-        transfer.copy_workbook(source(), dst)
+        transfer.copy_workbook(source(), dst, actor=admin())
     assert err.value.key == "errors.dest_not_empty"
     assert err.value.params["tabs"] == "活动"
     assert dst.stats.writes == 0
@@ -91,7 +94,7 @@ def test_refuses_a_destination_with_data_and_writes_nothing() -> None:
 def test_refuses_data_under_another_title_of_the_same_table() -> None:
     dst = MemoryStore({"Activities": [["ID", "Title"], ["A-9", "theirs"]]}, name="dst")
     with pytest.raises(UnionplanError) as err:
-        transfer.copy_workbook(source(), dst)
+        transfer.copy_workbook(source(), dst, actor=admin())
     assert err.value.key == "errors.dest_not_empty"
     assert dst.stats.writes == 0
 
@@ -107,7 +110,7 @@ def test_header_only_tabs_are_filled_not_duplicated() -> None:
         },
         name="dst",
     )
-    copied = transfer.copy_workbook(source(), dst)
+    copied = transfer.copy_workbook(source(), dst, actor=admin())
     assert copied["活动"] == 3
     assert list(dst.grids) == ["设置", "Activities", "Sheet1", "透视表"]
     assert dst.grids["设置"] == SETTINGS
@@ -122,8 +125,8 @@ def test_header_only_tabs_are_filled_not_duplicated() -> None:
 
 def test_copy_back_and_forth_reads_the_same() -> None:
     first, second = MemoryStore(name="a"), MemoryStore(name="b")
-    transfer.copy_workbook(source(), first)
-    transfer.copy_workbook(first, second)
+    transfer.copy_workbook(source(), first, actor=admin())
+    transfer.copy_workbook(first, second, actor=admin())
     assert second.grids == first.grids
 
 
@@ -134,9 +137,9 @@ def test_xlsx_to_memory_and_back(tmp_path: Path) -> None:
     path = tmp_path / "demo.xlsx"
     demo.create_demo(path, year=2025, kind="school")
     mem, back = MemoryStore(name="mem"), XlsxStore(tmp_path / "back.xlsx")
-    copied = transfer.copy_workbook(XlsxStore(path), mem)
+    copied = transfer.copy_workbook(XlsxStore(path), mem, actor=admin())
     assert copied["活动"] == 60 and copied["操作日志"] == 0
-    transfer.copy_workbook(mem, back)
+    transfer.copy_workbook(mem, back, actor=admin())
     assert _records(XlsxStore(path)) == _records(mem) == _records(back)
     assert back.read_all() == XlsxStore(path).read_all()
 
@@ -149,9 +152,9 @@ def test_local_to_google_and_back(tmp_path: Path, gsheets_store: GSheetsStore) -
     local.append_rows("活动", ACTIVITIES[1:], id_col=1)
     local.append_rows("透视表", PIVOT[1:], id_col=1)
 
-    transfer.copy_workbook(local, gsheets_store)
+    transfer.copy_workbook(local, gsheets_store, actor=admin())
     returned = XlsxStore(tmp_path / "returned.xlsx")
-    transfer.copy_workbook(gsheets_store, returned)
+    transfer.copy_workbook(gsheets_store, returned, actor=admin())
 
     for store in (gsheets_store, returned):
         grids = store.read_all()

@@ -4,7 +4,9 @@
 directly, as a bookmark would; both run app.py's shell around the page (see conftest.py).
 `clear_caches` empties what Streamlit caches across sessions (the loaded workbook among it),
 for a test that changed the workbook behind the app's back. `Calls` counts the calls the
-pages make to a domain function (work done once per load is counted so).
+pages make to a domain function (work done once per load is counted so). `page_text` is
+everything a session's page tree holds, as text: what a test searches for a value that
+must not show.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit as st
+from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from tests import ROOT
@@ -31,24 +35,23 @@ TIMEOUT = 120
 PointApp = Callable[[Path | str], Any]
 
 
-def new_app(*, lang: str | None = None, user: str | None = None) -> AppTest:
-    """A session not yet run, with the language and the editor's name already chosen."""
+def new_app(*, lang: str | None = None) -> AppTest:
+    """A session not yet run, with the language already chosen (single-person mode: the
+    person is the local administrator; tests/pages/test_signin.py signs people in)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if lang:
         at.session_state["lang"] = lang
-    if user:
-        at.session_state["user_name"] = user
     return at
 
 
-def open_app(*, lang: str | None = None, user: str | None = None) -> AppTest:
+def open_app(*, lang: str | None = None) -> AppTest:
     """A session that has run app.py once: the overview page."""
-    return new_app(lang=lang, user=user).run()
+    return new_app(lang=lang).run()
 
 
-def open_page(page: str, *, lang: str | None = None, user: str | None = None) -> AppTest:
+def open_page(page: str, *, lang: str | None = None) -> AppTest:
     """A session whose first run opens ``pages/<page>.py``."""
-    at = new_app(lang=lang, user=user)
+    at = new_app(lang=lang)
     at.switch_page(f"pages/{page}.py")
     return at.run()
 
@@ -71,3 +74,23 @@ class Calls:
             return real(*args, **kwargs)
 
         monkeypatch.setattr(module, name, counted)
+
+
+def page_text(at: Any) -> str:
+    """Everything the page tree of `at` (a session, or one block of it) holds, as text:
+    every element's message and every table's cells (a dataframe's cells travel as Arrow
+    bytes, so they are read from its value)."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        value = getattr(node, "value", None)
+        if isinstance(value, pd.DataFrame):
+            out.append(value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(text_format.MessageToString(proto, as_utf8=True))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(getattr(at, "_tree", at))
+    return "\n".join(out)

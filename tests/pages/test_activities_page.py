@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import clear_caches, open_page
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
@@ -33,7 +34,7 @@ def _activities(path: Path) -> list[dict]:
 
 
 def _page(page: str, lang: str = "zh-Hans") -> AppTest:
-    at = open_page(page, lang=lang, user="王老师")
+    at = open_page(page, lang=lang)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -79,7 +80,7 @@ def test_add_through_the_form_then_table_and_calendar(empty_workbook: Path, lang
     assert rec["title"] == "庆祝三八妇女节" and rec["category"] == "festival"
     assert rec["start"] == PlanDate(YEAR, 3, 8) and rec["time"] == "14:30-16:00"
     assert rec["budget"] == 1600 and rec["planned_participants"] == 60
-    assert rec["status"] == "planned" and rec["updated_by"] == "王老师"
+    assert rec["status"] == "planned" and rec["updated_by"] == "local"
 
     table = at.dataframe[0].value
     assert "庆祝三八妇女节" in table.to_string()
@@ -158,7 +159,7 @@ def test_conflict_keeps_the_users_input_beside_theirs(empty_workbook: Path) -> N
     rec = wb.append(
         "activities",
         {"title": "教代会", "start": PlanDate(YEAR, 6, 10), "responsible": "张主席"},
-        "李老师",
+        admin("李老师"),
     )
     clear_caches()
     at = _page("activities")
@@ -170,7 +171,11 @@ def test_conflict_keeps_the_users_input_beside_theirs(empty_workbook: Path) -> N
 
     # Meanwhile someone else edits the same row in the sheet.
     _wb(empty_workbook).update(
-        "activities", rec["id"], {"title": "教职工代表大会"}, expected_version=1, user="李老师"
+        "activities",
+        rec["id"],
+        {"title": "教职工代表大会"},
+        expected_version=1,
+        actor=admin("李老师"),
     )
     at = _submit(at, "保存")
     assert not at.exception
@@ -187,12 +192,12 @@ def test_conflict_keeps_the_users_input_beside_theirs(empty_workbook: Path) -> N
     assert not at.exception and not at.error
     (now,) = _activities(empty_workbook)
     assert now["title"] == "二届四次教代会" and now["location"] == "学校报告厅"
-    assert now["version"] == 3 and now["updated_by"] == "王老师"
+    assert now["version"] == 3 and now["updated_by"] == "local"
 
 
 def test_conflict_take_theirs_reloads_the_form(empty_workbook: Path) -> None:
     rec = _wb(empty_workbook).append(
-        "activities", {"title": "教代会", "start": PlanDate(YEAR, 6)}, "李老师"
+        "activities", {"title": "教代会", "start": PlanDate(YEAR, 6)}, admin("李老师")
     )
     clear_caches()
     at = _page("activities")
@@ -200,7 +205,7 @@ def test_conflict_take_theirs_reloads_the_form(empty_workbook: Path) -> None:
     form = f"act_sel_{rec['id']}_edit"
     at.text_input(key=f"{form}:title").input("我的标题")
     _wb(empty_workbook).update(
-        "activities", rec["id"], {"title": "他的标题"}, expected_version=1, user="李老师"
+        "activities", rec["id"], {"title": "他的标题"}, expected_version=1, actor=admin("李老师")
     )
     at = _submit(at, "保存")
     at = _submit(at, "放弃我的修改，采用对方版本")
@@ -221,7 +226,7 @@ def test_quick_actions(empty_workbook: Path) -> None:
             "recurrence": "biweekly",
             "recurrence_until": dt.date(YEAR, 6, 30),
         },
-        "李老师",
+        admin("李老师"),
     )
     clear_caches()
     at = _page("activities")
@@ -269,8 +274,12 @@ def test_quick_actions(empty_workbook: Path) -> None:
 
 def test_filters_narrow_the_table_and_totals(empty_workbook: Path) -> None:
     wb = _wb(empty_workbook)
-    wb.append("activities", {"title": "三八节", "start": PlanDate(YEAR, 3, 8), "budget": 1600}, "x")
-    wb.append("activities", {"title": "春游", "start": PlanDate(YEAR, 4), "budget": 5000}, "x")
+    wb.append(
+        "activities", {"title": "三八节", "start": PlanDate(YEAR, 3, 8), "budget": 1600}, admin("x")
+    )
+    wb.append(
+        "activities", {"title": "春游", "start": PlanDate(YEAR, 4), "budget": 5000}, admin("x")
+    )
     clear_caches()
     at = _page("activities", "en")
     assert at.metric[0].value == "2"
@@ -307,7 +316,7 @@ def test_a_long_list_shows_a_page_at_a_time(empty_workbook: Path) -> None:
             ("activities", {"title": f"走访{i:04d}", "start": PlanDate(YEAR, 1 + i % 12, 1)})
             for i in range(many)
         ],
-        "test",
+        admin("test"),
     )
     at = _page("activities")
     assert at.metric[0].value == str(many)  # the figures count every shown activity

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import Calls, PointApp, open_page
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
@@ -31,13 +32,13 @@ def workbook_path(tmp_path: Path, point_app_at: PointApp) -> Path:
     path = tmp_path / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)))
     wb.ensure_tabs("zh-Hans")
-    wb.set_setting("plan_year", str(YEAR), "test")
+    wb.set_setting("plan_year", str(YEAR), admin("test"))
     wb.append_many(
         [
             ("activities", {"title": title, "start": PlanDate(YEAR, month, day)})
             for title, (month, day) in TITLES.items()
         ],
-        "test",
+        admin("test"),
     )
     return point_app_at(path)
 

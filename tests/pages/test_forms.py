@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
@@ -30,7 +31,9 @@ def activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
     path = tmp_path / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)))
     wb.ensure_tabs("zh-Hans")
-    rec = wb.append("activities", {"title": "教代会", "start": PlanDate(YEAR, 6, 10)}, "李老师")
+    rec = wb.append(
+        "activities", {"title": "教代会", "start": PlanDate(YEAR, 6, 10)}, admin("李老师")
+    )
     monkeypatch.setenv(ENV_WORKBOOK, str(path))
     st.cache_resource.clear()
     yield path, rec["id"]
@@ -40,7 +43,6 @@ def activity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
 def _edit_form(rid: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["lang"] = "zh-Hans"
-    at.session_state["user_name"] = "王老师"
     at.run()
     at.switch_page("pages/activities.py").run()
     at.selectbox(key="act_chosen").set_value(rid).run()
@@ -51,7 +53,9 @@ def _edit_form(rid: str) -> AppTest:
 def _someone_else_sets(path: Path, rid: str, title: str) -> None:
     wb = Workbook(XlsxStore(str(path)), ttl=0)
     row = wb.load(fresh=True).record("activities", rid)
-    wb.update("activities", rid, {"title": title}, expected_version=row["version"], user="李老师")
+    wb.update(
+        "activities", rid, {"title": title}, expected_version=row["version"], actor=admin("李老师")
+    )
 
 
 def _save(at: AppTest) -> AppTest:

@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
@@ -58,10 +59,12 @@ def test_an_edit_in_the_file_shows_on_the_next_rerun_and_refresh_reads_again(
     at = _page("activities", "en")
     assert not at.dataframe  # no activities yet
     other = Workbook(XlsxStore(str(workbook_path)), ttl=0)  # a person's save, in effect
-    other.append("activities", {"title": "读书会"}, user="x")
+    other.append("activities", {"title": "读书会"}, actor=admin("x"))
     at.run()
     assert "读书会" in at.dataframe[0].value.to_string()
-    Workbook(XlsxStore(str(workbook_path)), ttl=0).append("activities", {"title": "春游"}, user="x")
+    Workbook(XlsxStore(str(workbook_path)), ttl=0).append(
+        "activities", {"title": "春游"}, actor=admin("x")
+    )
     at.button(key="freshness_refresh").click().run()  # drops the cache: reads the file again
     assert not at.exception
     assert "春游" in at.dataframe[0].value.to_string()

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import ROOT
 from tests.pages.apptest import PointApp, open_page
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data import limits
 from unionplan.data.parse import PlanDate
@@ -63,7 +64,7 @@ def workbook(tmp_path: Path, point_app_at: PointApp) -> Path:
 
 def _add(path: Path, **values: object) -> str:
     wb = Workbook(XlsxStore(str(path)), ttl=0)
-    rec = wb.append("activities", {"start": PlanDate(YEAR, 6, 10), **values}, "李老师")
+    rec = wb.append("activities", {"start": PlanDate(YEAR, 6, 10), **values}, admin("李老师"))
     return str(rec["id"])
 
 
@@ -77,7 +78,7 @@ def _set_cell_in_the_sheet(path: Path, rid: str, key: str, text: str) -> None:
 
 
 def _open(rid: str) -> AppTest:
-    at = open_page("activities", lang="zh-Hans", user="王老师")
+    at = open_page("activities", lang="zh-Hans")
     at.selectbox(key="act_chosen").set_value(rid).run()
     assert not at.exception
     return at

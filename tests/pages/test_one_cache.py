@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import DEFAULT_TTL, Workbook
@@ -29,7 +30,7 @@ def workbook_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     path = tmp_path / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)))
     wb.ensure_tabs("zh-Hans")
-    wb.append("activities", {"title": "春游踏青", "start": PlanDate(YEAR, 4)}, "李老师")
+    wb.append("activities", {"title": "春游踏青", "start": PlanDate(YEAR, 4)}, admin("李老师"))
     monkeypatch.setenv(ENV_WORKBOOK, str(path))
     st.cache_resource.clear()
     yield path

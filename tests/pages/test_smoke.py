@@ -80,19 +80,23 @@ def test_language_choice_is_remembered_across_pages(no_workbook: Path) -> None:
     assert at.title[0].value == "Data and connection"
 
 
-def test_name_field_sets_the_user(no_workbook: Path) -> None:
-    at = open_app()
-    at.sidebar.text_input[0].input("王老师").run()
-    assert at.session_state["user_name"] == "王老师"
-    at.switch_page("pages/data.py").run()
-    assert at.sidebar.text_input[0].value == "王老师"  # kept across pages
+def test_single_person_mode_says_so_on_every_page(no_workbook: Path) -> None:
+    """No accounts: the person at this machine is the administrator, there is no name to
+    type (the audit log says "local"), and every page says so in one quiet line."""
+    at = open_app(lang="en")
+    notice = i18n.t("auth.local_notice", "en", url="accounts")
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, page
+        assert [c.value for c in at.caption if c.value == notice] == [notice], page
+        assert not at.sidebar.text_input  # no "your name" field any more
+    assert at.session_state[ui.PERSON_KEY].login == "local"
 
 
 def test_demo_banner_and_start_empty(demo_workbook: Path) -> None:
     at = open_app(lang="zh-Hans")
     banner = at.get("markdown")
     assert any("演示数据" in m.value for m in banner)
-    at.sidebar.text_input[0].input("王老师").run()
     at.button(key="demo_confirm").click().run()
     assert not _problems(at)
     assert any(s.value == i18n.t("common.demo.emptied", "zh-Hans") for s in at.success)

@@ -12,9 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import PointApp, clear_caches, open_page
+from tests.people import admin
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.ui.targets import BULLETS_SHOWN
 
 # A past plan year: the selector opens on the whole year, seen as at 31 December, so the
@@ -32,8 +34,8 @@ def workbook_path(tmp_path: Path, point_app_at: PointApp) -> Path:
     path = tmp_path / "targets.xlsx"
     wb = _store(path)
     wb.ensure_tabs("zh-Hans")
-    wb.set_setting("plan_year", str(YEAR), "test")
-    wb.append("units", {"id": "U-EAST", "name": "东社区联合工会"}, "test")
+    wb.set_setting("plan_year", str(YEAR), admin("test"))
+    wb.append("units", {"id": "U-EAST", "name": "东社区联合工会"}, admin("test"))
     wb.append(
         "targets",
         {
@@ -44,7 +46,7 @@ def workbook_path(tmp_path: Path, point_app_at: PointApp) -> Path:
             "target_value": 0.9,
             "unit": "U-EAST",
         },
-        "test",
+        admin("test"),
     )
     wb.append(
         "targets",
@@ -56,7 +58,7 @@ def workbook_path(tmp_path: Path, point_app_at: PointApp) -> Path:
             "target_value": 50,
             "unit_of_measure": "人次",
         },
-        "test",
+        admin("test"),
     )
     return point_app_at(path)
 
@@ -66,7 +68,7 @@ def _fresh(path: Path) -> WorkbookData:
 
 
 def _targets_page(lang: str = "zh-Hans") -> AppTest:
-    at = open_page("targets", lang=lang, user="王老师")
+    at = open_page("targets", lang=lang)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -107,7 +109,7 @@ def test_recording_progress_moves_the_status(workbook_path: Path) -> None:
     assert (row["target_id"], row["numerator"], row["denominator"]) == ("T-RATE", 46, 50)
     assert row["unit"] == "U-EAST"  # the target's unit is the default reporting unit
     assert row["date"] == dt.date(YEAR, 6, 1) and row["note"] == "46 家已签订"
-    assert row["updated_by"] == "王老师"
+    assert row["updated_by"] == "local"
 
 
 @pytest.mark.parametrize(
@@ -175,9 +177,9 @@ def test_add_a_target_through_the_form(workbook_path: Path) -> None:
 def test_period_selector_moves_the_figures(workbook_path: Path) -> None:
     wb = _store(workbook_path)
     wb.append("progress", {"target_id": "T-COUNT", "date": dt.date(YEAR, 2, 1), "value": 20},
-              "test")  # fmt: skip
+              admin("test"))  # fmt: skip
     wb.append("progress", {"target_id": "T-COUNT", "date": dt.date(YEAR, 8, 1), "value": 30},
-              "test")  # fmt: skip
+              admin("test"))  # fmt: skip
     clear_caches()
     at = _targets_page()
     assert "✔ 已达成" in _detail_status(at, "T-COUNT")  # 50 of 50 by year end
@@ -196,7 +198,9 @@ def test_edit_conflict_shows_both_versions_and_keeps_mine_on_request(workbook_pa
     assert at.text_input(key=f"{key}:target_value").value == "50"
     # Someone else changes the target in the sheet meanwhile.
     other = _store(workbook_path)
-    other.update("targets", "T-COUNT", {"target_value": 40}, expected_version=1, user="李明华")
+    other.update(
+        "targets", "T-COUNT", {"target_value": 40}, expected_version=1, actor=admin("李明华")
+    )
     at.text_input(key=f"{key}:target_value").input("60")
     at.button(key=f"{key}_submit").click().run()
     assert not at.exception
@@ -207,7 +211,7 @@ def test_edit_conflict_shows_both_versions_and_keeps_mine_on_request(workbook_pa
     at.button(key=f"{key}_mine").click().run()
     assert not at.exception and not at.error
     row = _fresh(workbook_path).df("targets").set_index("id").loc["T-COUNT"]
-    assert row["target_value"] == 60 and row["version"] == 3 and row["updated_by"] == "王老师"
+    assert row["target_value"] == 60 and row["version"] == 3 and row["updated_by"] == "local"
 
 
 def _bullet_titles(at: AppTest, n: int) -> list[str]:
@@ -224,7 +228,7 @@ def test_a_long_section_draws_its_first_bullets_and_more_on_request(workbook_pat
             ("targets", {"section": "组织建设", "title": f"建会{i:02d}", "target_value": 5})
             for i in range(many)
         ],
-        "test",
+        admin("test"),
     )
     clear_caches()
     at = _targets_page()

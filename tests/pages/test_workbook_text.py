@@ -23,6 +23,7 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import PointApp, open_app, open_page
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
@@ -51,13 +52,13 @@ def hostile(tmp_path: Path, point_app_at: PointApp) -> Path:
     path = tmp_path / "union.xlsx"
     wb = Workbook(XlsxStore(str(path)), ttl=0)
     wb.ensure_tabs("zh-Hans")
-    wb.set_setting("plan_year", str(YEAR), "test")
-    wb.set_setting("union_name", EVIL, "test")
-    wb.append("units", {"id": "U-1", "name": EVIL}, "test")
+    wb.set_setting("plan_year", str(YEAR), admin("test"))
+    wb.set_setting("union_name", EVIL, admin("test"))
+    wb.append("units", {"id": "U-1", "name": EVIL}, admin("test"))
     wb.append(
         "activities",
         {"id": "A-1", "title": EVIL, "start": PlanDate.of(TODAY), "unit": "U-1"},
-        EVIL,  # who added it: shown when someone else's version is compared
+        admin(EVIL),  # who added it: shown when someone else's version is compared
     )
     wb.append(
         "targets",
@@ -71,9 +72,11 @@ def hostile(tmp_path: Path, point_app_at: PointApp) -> Path:
             "unit": "U-1",
             "weight": 10,
         },
-        "test",
+        admin("test"),
     )
-    wb.append("progress", {"target_id": "T-1", "date": TODAY, "value": 3, "unit": "U-1"}, "test")
+    wb.append(
+        "progress", {"target_id": "T-1", "date": TODAY, "value": 3, "unit": "U-1"}, admin("test")
+    )
     point_app_at(path)
     return path
 
@@ -135,8 +138,8 @@ def assert_shown_as_text(at: AppTest, *, expect_shown: bool = True) -> list[str]
 
 def _app(page: str | None = None) -> AppTest:
     if page is None:
-        return open_app(lang="zh-Hans", user="王老师")
-    return open_page(page, lang="zh-Hans", user="王老师")
+        return open_app(lang="zh-Hans")
+    return open_page(page, lang="zh-Hans")
 
 
 # ------------------------------------------------------------------ the pages
@@ -173,7 +176,7 @@ def test_someone_elses_name_in_the_conflict_view(hostile: Path) -> None:
     at = _app("activities")
     at.selectbox(key="act_chosen").set_value("A-1").run()
     wb = Workbook(XlsxStore(str(hostile)), ttl=0)
-    wb.update("activities", "A-1", {"location": "礼堂"}, expected_version=1, user=EVIL)
+    wb.update("activities", "A-1", {"location": "礼堂"}, expected_version=1, actor=admin(EVIL))
     at.text_input(key="act_sel_A-1_edit:location").input("操场")
     (save,) = [b for b in at.button if b.key == "act_sel_A-1_edit_submit"]
     at = save.click().run()

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from unionplan.data.workbook import parse_workbook
+from unionplan.data.tables import parse_workbook
 from unionplan.plan import activities, calendar_view
 
 D = dt.date

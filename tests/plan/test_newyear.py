@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.empty_workbook import empty_workbook
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
@@ -21,7 +22,7 @@ from unionplan.plan.newyear import (
     template,
 )
 
-USER = "测试员"
+USER = admin("测试员")
 
 
 @pytest.mark.parametrize("kind", TEMPLATE_KINDS)
@@ -136,7 +137,7 @@ def last_year() -> Workbook:
         appends=[("targets", t_rate), ("targets", t_old)]
         + [("activities", a) for a in acts]
         + [("progress", p) for p in progress],
-        user=USER,
+        actor=USER,
     )
     return wb
 

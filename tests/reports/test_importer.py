@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets, RecordingSleep
+from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import TABLES
 from unionplan.data.store.base import Store
@@ -67,7 +68,7 @@ def preview() -> ImportPreview:
 
 def test_import_writes_everything_in_one_write(workbook: Workbook) -> None:
     writes = workbook.store.stats.writes
-    result = import_preview(workbook, preview(), "张三")
+    result = import_preview(workbook, preview(), admin("张三"))
     assert workbook.store.stats.writes - writes == 1
     assert [a["title"] for a in result.activities] == ["庆祝“三八”节", "趣味运动会", "教职工疗休养"]
     assert len(result.targets) == 2
@@ -88,9 +89,9 @@ def test_import_writes_everything_in_one_write(workbook: Workbook) -> None:
 
 
 def test_importing_the_same_plan_again_creates_nothing(workbook: Workbook) -> None:
-    import_preview(workbook, preview(), "张三")
+    import_preview(workbook, preview(), admin("张三"))
     writes = workbook.store.stats.writes
-    again = import_preview(workbook, preview(), "李四")
+    again = import_preview(workbook, preview(), admin("李四"))
     assert again.created == [] and len(again.existing) == 5
     assert workbook.store.stats.writes == writes  # not even an empty write
     data = workbook.load(fresh=True)
@@ -98,16 +99,16 @@ def test_importing_the_same_plan_again_creates_nothing(workbook: Workbook) -> No
 
 
 def test_the_same_plan_in_traditional_or_full_width_is_the_same_plan(workbook: Workbook) -> None:
-    import_preview(workbook, preview(), "张三")
+    import_preview(workbook, preview(), admin("张三"))
     hant = PLAN.replace("庆祝", "慶祝").replace("节", "節").replace("2家", "２家")
-    again = import_preview(workbook, parse_plan_text(hant, YEAR), "張三")
+    again = import_preview(workbook, parse_plan_text(hant, YEAR), admin("張三"))
     assert again.created == []
 
 
 def test_progress_is_reported_to_the_end(workbook: Workbook) -> None:
     calls: list[tuple[int, int]] = []
     import_preview(
-        workbook, preview(), "张三", progress=lambda done, total: calls.append((done, total))
+        workbook, preview(), admin("张三"), progress=lambda done, total: calls.append((done, total))
     )
     assert calls[-1][0] == calls[-1][1] == 6  # five rows and the write
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
@@ -128,7 +129,7 @@ def test_corrections_made_in_the_tables_are_imported(tmp_path: Path) -> None:
     }
     tgts.loc[1, "value"] = 3
     edited = ImportPreview.from_frames(YEAR, acts, tgts)
-    result = import_preview(wb, edited, "张三")
+    result = import_preview(wb, edited, admin("张三"))
     assert [(a["title"], a["category"]) for a in result.activities] == [
         ("庆祝“三八”国际妇女节", "festival"),
         ("教职工疗休养", "culture_sports"),
@@ -138,7 +139,7 @@ def test_corrections_made_in_the_tables_are_imported(tmp_path: Path) -> None:
     assert result.targets[1]["target_value"] == 3
     # The corrected title keeps the item's import key: importing the raw text again
     # does not bring the uncorrected one back.
-    again = import_preview(wb, preview(), "张三")
+    again = import_preview(wb, preview(), admin("张三"))
     assert [row.title for _, _, row in again.created] == ["趣味运动会"]
 
 
@@ -152,7 +153,7 @@ def test_a_row_that_cannot_be_imported_stops_the_import_with_every_problem(
     acts.loc[2, "start"] = "某天"
     tgts.loc[0, "value"] = None
     with pytest.raises(ValidationError) as err:
-        import_preview(wb, ImportPreview.from_frames(YEAR, acts, tgts), "张三")
+        import_preview(wb, ImportPreview.from_frames(YEAR, acts, tgts), admin("张三"))
     assert set(err.value.problems) == {
         "activities[1].title",
         "activities[3].start",
@@ -161,7 +162,9 @@ def test_a_row_that_cannot_be_imported_stops_the_import_with_every_problem(
     data = wb.load(fresh=True)
     assert data.df("activities").empty and data.df("targets").empty
     # Not strict (the command line): the good rows go in, the others are listed.
-    result = import_preview(wb, ImportPreview.from_frames(YEAR, acts, tgts), "张三", strict=False)
+    result = import_preview(
+        wb, ImportPreview.from_frames(YEAR, acts, tgts), admin("张三"), strict=False
+    )
     assert [a["title"] for a in result.activities] == ["趣味运动会"]
     assert [row.title for row, _ in result.invalid] == ["", "教职工疗休养", p.targets[0].title]
 

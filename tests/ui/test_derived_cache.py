@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.plan.activities import Filters
 from unionplan.ui.derived_cache import OBJECT_CELL, DerivedCache, approx_bytes, freeze
 
@@ -37,6 +37,7 @@ def test_computed_once_per_snapshot_and_arguments() -> None:
     assert cache.get(fn, d, "zh-Hans") is first
     assert cache.get(fn, d, "en") is not first
     assert fn.calls == [("zh-Hans",), ("en",)]
+    assert cache.computed == 2
 
 
 def test_an_equal_snapshot_object_hits_too() -> None:

@@ -24,8 +24,10 @@ from unionplan.aid.fund import FundCheck, OverdrawError, check_spending
 from unionplan.aid.money import money_sum, to_money
 from unionplan.aid.notice import Notice
 from unionplan.data import parse
+from unionplan.data.access import Person
 from unionplan.data.schema import AID_KIND, AID_PAYMENTS
-from unionplan.data.workbook import Workbook, WorkbookData, new_id
+from unionplan.data.tables import WorkbookData, new_id
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 CAMPAIGN_PREFIX = "K"  # campaign ids, "K-7KQ3ZP9M": no table of their own, a column of payments
@@ -205,7 +207,7 @@ class CampaignResult:
     campaign_id: str
 
 
-def write_campaign(workbook: Workbook, plan: CampaignPlan, user: str) -> CampaignResult:
+def write_campaign(workbook: Workbook, plan: CampaignPlan, actor: Person) -> CampaignResult:
     """Write every payment of `plan` with its audit row in one store write, exactly once.
 
     Rows whose ids are already in the workbook are not written again, so submitting the
@@ -222,7 +224,7 @@ def write_campaign(workbook: Workbook, plan: CampaignPlan, user: str) -> Campaig
         fund = check_spending(data, plan.fund_source, plan.date, amount, advance=plan.advance)
         if fund.refused:
             raise OverdrawError(fund)
-        workbook.write(appends=[("aid_payments", r) for r in todo], user=user)
+        workbook.write(appends=[("aid_payments", r) for r in todo], actor=actor)
     return CampaignResult(len(todo), len(plan.rows) - len(todo), plan.campaign_id)
 
 

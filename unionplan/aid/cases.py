@@ -21,7 +21,9 @@ from unionplan.aid.idcard import check_id_number, same_person_key
 from unionplan.aid.money import to_money
 from unionplan.aid.notice import Notice
 from unionplan.data import parse, schema
-from unionplan.data.workbook import Workbook, WorkbookData, new_id
+from unionplan.data.access import Person
+from unionplan.data.tables import WorkbookData, new_id
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 # Bounds on what the case form takes: far below Excel's 32,767 characters a cell, long
@@ -150,7 +152,7 @@ def add_case(
     workbook: Workbook,
     values: Mapping[str, Any],
     *,
-    user: str,
+    actor: Person,
     date: dt.date | None = None,
     reason: str | None = None,
     override: bool = False,
@@ -184,21 +186,21 @@ def add_case(
             st.STATUS_CHANGE,
             date,
             details=reason or i18n.t(default_reason, lang),
-            by=user,
+            by=actor.login,
             to_status=rec["status"],
         )
     ]
     if clashes:
-        events.append(override_event(rec["id"], clashes, date, user, lang))
+        events.append(override_event(rec["id"], clashes, date, actor.login, lang))
     written = workbook.write(
         appends=[("aid_cases", rec), *(("aid_events", e) for e in events)],
-        user=user,
+        actor=actor,
     )
     return written[0]
 
 
 def override_event(
-    case_id: str, clashes: list[Clash], date: dt.date, user: str, lang: str
+    case_id: str, clashes: list[Clash], date: dt.date, by: str, lang: str
 ) -> dict[str, Any]:
     """The note that says a case was filed although it looked like a duplicate."""
     ids = "、".join(c.case_id for c in clashes)
@@ -207,7 +209,7 @@ def override_event(
         st.NOTE,
         date,
         details=i18n.t("aid.history.override", lang, ids=ids),
-        by=user,
+        by=by,
     )
 
 
@@ -217,7 +219,7 @@ def update_case(
     changes: Mapping[str, Any],
     *,
     expected_version: int,
-    user: str,
+    actor: Person,
     override: bool = False,
 ) -> dict[str, Any]:
     """Edit a case's fields (not its status: that is `lifecycle.change_status`).
@@ -246,7 +248,7 @@ def update_case(
         if clashes and not override:
             raise DuplicateCaseError(clashes)
     return workbook.update(
-        "aid_cases", case_id, fixed, expected_version=expected_version, user=user
+        "aid_cases", case_id, fixed, expected_version=expected_version, actor=actor
     )
 
 

@@ -22,8 +22,10 @@ from unionplan.aid import status as st
 from unionplan.aid.money import ZERO, to_money
 from unionplan.aid.notice import Notice
 from unionplan.data import parse
+from unionplan.data.access import Person
 from unionplan.data.schema import FUND_SOURCE
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 UNASSIGNED = ""  # the source of rows that name none: kept apart, never merged into one
@@ -317,7 +319,7 @@ def check_payment(data: WorkbookData, payment: Mapping[str, Any]) -> PaymentChec
 
 
 def add_payment(
-    workbook: Workbook, payment: Mapping[str, Any], *, user: str
+    workbook: Workbook, payment: Mapping[str, Any], *, actor: Person
 ) -> tuple[dict[str, Any], list[Notice]]:
     """Check a payment against fresh data and write it with its audit row (one write).
 
@@ -334,4 +336,4 @@ def add_payment(
     for key in ("cash", "goods_value"):
         if not parse.is_blank(rec.get(key)):
             rec[key] = to_money(rec[key])
-    return workbook.append("aid_payments", rec, user), check.notices
+    return workbook.append("aid_payments", rec, actor), check.notices

@@ -17,7 +17,9 @@ from unionplan.aid import status as st
 from unionplan.aid.cases import DuplicateCaseError, find_duplicates, override_event
 from unionplan.aid.money import to_money
 from unionplan.data import parse
-from unionplan.data.workbook import RecordUpdate, Workbook, WorkbookData
+from unionplan.data.access import Person
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import ValidationError
 
 MAX_DETAILS = 2000  # characters of a reason or a visit note
@@ -53,7 +55,7 @@ def change_status(
     to_status: str,
     *,
     reason: str,
-    user: str,
+    actor: Person,
     expected_version: int,
     date: dt.date | None = None,
     by: str | None = None,
@@ -80,7 +82,7 @@ def change_status(
             st.STATUS_CHANGE,
             date,
             details=details,
-            by=by or user,
+            by=by or actor.login,
             from_status=from_status,
             to_status=to_status,
         )
@@ -90,14 +92,14 @@ def change_status(
         if clashes and not override:
             raise DuplicateCaseError(clashes)
         if clashes:
-            events.append(override_event(case_id, clashes, date, user, data.language))
+            events.append(override_event(case_id, clashes, date, actor.login, data.language))
     changes = {"status": to_status, **_case_fields_for(to_status, from_status, date)}
     if review_date is not None:
         changes["review_date"] = review_date
     written = workbook.write(
         appends=[("aid_events", e) for e in events],
         updates=[RecordUpdate("aid_cases", case_id, changes, expected_version)],
-        user=user,
+        actor=actor,
     )
     return written[-1]
 
@@ -107,7 +109,7 @@ def record_visit(
     case_id: str,
     details: str,
     *,
-    user: str,
+    actor: Person,
     date: dt.date | None = None,
     by: str | None = None,
     review_date: dt.date | None = None,
@@ -125,7 +127,7 @@ def record_visit(
     date = date or dt.date.today()
     data = workbook.load()
     data.record("aid_cases", case_id)  # raises NotFoundError for an unknown case
-    event = st.new_event(case_id, kind, date, details=text, by=by or user)
+    event = st.new_event(case_id, kind, date, details=text, by=by or actor.login)
     updates = []
     if review_date is not None:
         if expected_version is None:
@@ -133,15 +135,20 @@ def record_visit(
         updates.append(
             RecordUpdate("aid_cases", case_id, {"review_date": review_date}, expected_version)
         )
-    written = workbook.write(appends=[("aid_events", event)], updates=updates, user=user)
+    written = workbook.write(appends=[("aid_events", event)], updates=updates, actor=actor)
     return written[0]
 
 
 def add_note(
-    workbook: Workbook, case_id: str, details: str, *, user: str, date: dt.date | None = None
+    workbook: Workbook,
+    case_id: str,
+    details: str,
+    *,
+    actor: Person,
+    date: dt.date | None = None,
 ) -> dict[str, Any]:
     """A note in the case's history (a correction of an earlier line is a new note)."""
-    return record_visit(workbook, case_id, details, user=user, date=date, kind=st.NOTE)
+    return record_visit(workbook, case_id, details, actor=actor, date=date, kind=st.NOTE)
 
 
 # ---------------------------------------------------------------- history

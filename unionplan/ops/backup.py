@@ -1,4 +1,6 @@
-"""A backup of the whole workbook as .xlsx bytes, for the data page's download button.
+"""A backup of the whole workbook as .xlsx bytes: the data page's download, and the file
+written before a destructive operation (start empty, copy over a sheet). Administrators
+only: a backup holds every personal value, unmasked, and so is complete.
 
 Every tab is copied cell by cell as the store read it, known or not, unknown columns and
 title rows included, so the backup can replace the original. Text goes in as every export
@@ -16,13 +18,17 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from openpyxl import Workbook as XlsxBook
 from openpyxl.utils import get_column_letter
 
+from unionplan import files
+from unionplan.data.access import Person, check_admin
 from unionplan.data.schema import DEFAULT_LANG
 from unionplan.data.store.base import Cell, Grid, Store
 from unionplan.data.xlsx_export import CellWriter
+from unionplan.ops import config
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MAX_TITLE = 31  # Excel's limit; Google allows 100
@@ -93,9 +99,42 @@ def _display_width(value: Cell) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text[:60])
 
 
-def backup_store(store: Store) -> bytes:
-    """The whole workbook behind `store`, read fresh in one request, as .xlsx bytes."""
+def backup_store(store: Store, actor: Person) -> bytes:
+    """The whole workbook behind `store`, read fresh in one request, as .xlsx bytes.
+
+    Raises PermissionDeniedError unless `actor` is an administrator.
+    """
+    check_admin(actor)
     return export_grids(store.read_all())
+
+
+def backup_folder(store: Store) -> Path:
+    """Where automatic backups of `store` go: beside a local workbook, else data/backups/."""
+    if store.kind == "xlsx":
+        return Path(store.location).parent
+    return config.BACKUP_DIR
+
+
+def save_backup(store: Store, actor: Person, *, folder: Path | None = None) -> Path:
+    """Write a timestamped backup of `store` before a destructive operation; its path.
+
+    Named like the download ('<workbook>-backup-20260308-143015.xlsx', to the second),
+    never over an existing file, and readable by its owner only: it holds everything.
+    """
+    data = backup_store(store, actor)
+    folder = files.private_dir(folder or backup_folder(store))
+    stem = Path(store.location).stem if store.kind == "xlsx" else "unionplan-google"
+    now = dt.datetime.now()
+    name = backup_filename(now, stem).removesuffix(".xlsx") + f"{now:%S}"
+    for n in range(1, 100):
+        path = folder / (f"{name}.xlsx" if n == 1 else f"{name}-{n}.xlsx")
+        try:
+            with files.private_open(path, "xb") as f:
+                f.write(data)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(folder / name)
 
 
 def backup_filename(now: dt.datetime | None = None, name: str = "unionplan") -> str:

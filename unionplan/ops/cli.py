@@ -1,10 +1,14 @@
 """Command line: check a workbook, copy one between stores, write a demo workbook, import
-a plan.
+a plan, manage the sign-in accounts.
 
     python -m unionplan check WORKBOOK [--lang zh-Hans|zh-Hant|en]
     python -m unionplan copy SOURCE DEST
     python -m unionplan demo PATH [--kind school|township] [--year N] [--force]
-    python -m unionplan import PLAN WORKBOOK [--dry-run] [--json] [--year N] [--user NAME]
+    python -m unionplan import PLAN WORKBOOK [--dry-run] [--json] [--year N]
+    python -m unionplan user add|list|passwd|edit|remove|unlock …   (see ops/usercli.py)
+
+The command line runs on the server, by whoever administers it: it acts as the local
+administrator (`access.LOCAL_ADMIN`, "local" in the audit log).
 
 WORKBOOK, SOURCE and DEST take the forms UNIONPLAN_WORKBOOK takes: a path to an .xlsx
 file, a Google Sheets URL or a spreadsheet key. PLAN is a .txt, .md, .xlsx or .csv file.
@@ -16,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import sys
 import zipfile
@@ -25,12 +28,14 @@ from pathlib import Path
 
 from unionplan import i18n
 from unionplan.data import schema
+from unionplan.data.access import LOCAL_ADMIN
 from unionplan.data.parse import PlanDate
 from unionplan.data.sheet_address import sheet_key
 from unionplan.data.store.base import Store
-from unionplan.data.workbook import Workbook, WorkbookData, parse_workbook
+from unionplan.data.tables import WorkbookData, parse_workbook
+from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError
-from unionplan.ops import demo, transfer
+from unionplan.ops import demo, transfer, usercli
 from unionplan.ops.config import Location, open_store, parse_location, read_secrets
 from unionplan.reports import importer
 
@@ -170,7 +175,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
         _out(say("cli.copy_progress", lang, percent=round(share * 100), tab=message))
 
     try:
-        copied = transfer.copy_workbook(src, dst, progress=progress)
+        copied = transfer.copy_workbook(src, dst, actor=LOCAL_ADMIN, progress=progress)
         before, after = src.read_all(), dst.read_all()
     except UnionplanError as err:
         _err(error_text(err, lang))
@@ -265,7 +270,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             written = [(t, values, row) for t, values, row in plan.create]
             existing, invalid = plan.existing, plan.invalid
         else:
-            result = importer.import_preview(workbook, preview, args.user, strict=False)
+            result = importer.import_preview(workbook, preview, LOCAL_ADMIN, strict=False)
             written = result.created
             existing, invalid = result.existing, result.invalid
     except UnionplanError as err:
@@ -363,21 +368,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--year", type=int, help="计划年度，默认取工作簿设置 / plan year, default: the workbook's"
     )
-    imp.add_argument(
-        "--user",
-        default=_default_user(),
-        help="操作日志中记录的操作人 / the user named in the audit log",
-    )
     imp.add_argument("--lang", choices=schema.LANGS, help=lang_help)
     imp.set_defaults(func=cmd_import)
+    usercli.add_parser(sub)
     return p
-
-
-def _default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        return "cli"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,6 +24,9 @@ SECRETS = ROOT / ".streamlit" / "secrets.toml"
 ENV_WORKBOOK = "UNIONPLAN_WORKBOOK"
 ENV_EMULATOR = "UNIONPLAN_SHEETS_EMULATOR_HOST"
 ENV_KEYFILE = "UNIONPLAN_SERVICE_ACCOUNT_FILE"
+# Backups of a Google workbook taken before a destructive operation (a local workbook's
+# go beside it). data/ is git-ignored.
+BACKUP_DIR = Path(os.environ.get("UNIONPLAN_BACKUP_DIR") or ROOT / "data" / "backups")
 
 
 @dataclass(frozen=True)

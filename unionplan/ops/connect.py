@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from unionplan.data import schema
+from unionplan.data.access import Person, check_admin
 from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.data.store.base import Store
 from unionplan.errors import (
@@ -208,14 +209,23 @@ def copy_to(
     src: Store,
     dst: Store,
     *,
+    actor: Person,
     progress: Callable[[float, str], None] | None = None,
+    backup_dir: Path | None = None,
 ) -> dict[str, int]:
-    """Copy every table of `src` into `dst` (rows per table copied); errors explained."""
+    """Copy every table of `src` into `dst` (rows per table copied); errors explained.
+
+    Administrators only. The destination is backed up first (a timestamped file, see
+    `backup.save_backup`): a copy writes over its header rows.
+    """
+    from unionplan.ops.backup import save_backup
     from unionplan.ops.transfer import copy_workbook
 
+    check_admin(actor)
     email = dst.service_account_email() or ""
     try:
-        return copy_workbook(src, dst, progress=progress)
+        save_backup(dst, actor, folder=backup_dir)
+        return copy_workbook(src, dst, actor=actor, progress=progress)
     except _STORE_ERRORS as exc:
         raise _explain(exc, email) from exc
     # Any other UnionplanError (e.g. the sheet already holds data) carries its own message.

@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from unionplan.data import schema
+from unionplan.data.access import Person, check_admin
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.tables import find_header
 from unionplan.data.values import is_blank
-from unionplan.data.workbook import find_header
 from unionplan.errors import UnionplanError
 
 Progress = Callable[[float, str], None]
@@ -132,14 +133,20 @@ def _same_rows(a: Grid, b: Grid) -> bool:
     return norm(a) == norm(b)
 
 
-def copy_workbook(src: Store, dst: Store, *, progress: Progress | None = None) -> dict[str, int]:
+def copy_workbook(
+    src: Store, dst: Store, *, actor: Person, progress: Progress | None = None
+) -> dict[str, int]:
     """Copy every tab of `src` into `dst`; returns the data rows copied per source tab.
+
+    Administrators only (PermissionDeniedError otherwise): a copy takes every personal
+    value of the workbook wherever the destination is.
 
     The destination must hold no data in the tabs the copy writes to (header and title
     rows are fine); otherwise UnionplanError "errors.dest_not_empty" is raised before
     anything is written. Writes: one create_tabs for the missing tabs, then per tab one
     append_rows, plus one update_cells where an existing empty tab's header differs.
     """
+    check_admin(actor)
     say = progress or (lambda _share, _msg: None)
     say(0.0, src.location)
     grids = {title: clean_grid(g) for title, g in src.read_all().items()}

@@ -2,7 +2,7 @@
 
     new = new_year_from_template("school", 2027, data=workbook.load())
     new = new_year_from_last(workbook.load(), 2027)
-    start_new_year(workbook, new, user="张三")     # ONE Workbook.write, plan_year included
+    start_new_year(workbook, new, actor)          # ONE Workbook.write, plan_year included
 
 Templates are plan files (unionplan/plan/templates/*.toml, read by planfile.py) for a
 school union, a township or street federation, an enterprise union and a hospital union.
@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from unionplan.data import schema
+from unionplan.data.access import Person
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import TABLES
+from unionplan.data.tables import WorkbookData, new_id
 from unionplan.data.values import is_blank, py
-from unionplan.data.workbook import RecordUpdate, Workbook, WorkbookData, new_id
+from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import UnionplanError, ValidationError
 from unionplan.plan import holidays, recurrence
 from unionplan.plan.planbuild import PlanBuilder
@@ -269,6 +271,7 @@ def _plan_year_updates(data: WorkbookData | None, year: int) -> list[RecordUpdat
     return [RecordUpdate("settings", str(row["id"]), {"value": str(year)}, version)]
 
 
-def start_new_year(workbook: Workbook, new: NewYear, user: str) -> list[dict[str, Any]]:
-    """Write the new year's records and its plan_year in ONE store write."""
-    return workbook.write(appends=new.appends, updates=new.updates, user=user)
+def start_new_year(workbook: Workbook, new: NewYear, actor: Person) -> list[dict[str, Any]]:
+    """Write the new year's records and its plan_year in ONE store write (the plan year
+    is a setting: an administrator's write, checked by the workbook layer)."""
+    return workbook.write(appends=new.appends, updates=new.updates, actor=actor)

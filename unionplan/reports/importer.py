@@ -2,7 +2,7 @@
 
     preview = read_plan(data, "计划.docx.txt", year=2026)      # or parse_plan_text(...)
     ... a person corrects preview (ImportPreview.from_frames) ...
-    result = import_preview(workbook, preview, user="张三")
+    result = import_preview(workbook, preview, actor)
 
 `import_preview` checks every row first (a row that cannot be imported stops the whole
 import with every problem listed), leaves out the rows whose import key is already in the
@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unionplan.data.access import Person
 from unionplan.data.parse import PlanDate
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError, ValidationError
 from unionplan.goals import targets as target_rules
 from unionplan.plan import activities as activity_rules
@@ -247,7 +249,7 @@ def plan_import(
 def import_preview(
     workbook: Workbook,
     preview: ImportPreview,
-    user: str,
+    actor: Person,
     *,
     strict: bool = True,
     progress: Progress | None = None,
@@ -261,7 +263,7 @@ def import_preview(
     with workbook.store.transaction():
         data = workbook.load(fresh=True)
         plan = plan_import(preview, existing_keys(data), strict=strict, progress=progress)
-        made = workbook.append_many([(t, values) for t, values, _ in plan.create], user)
+        made = workbook.append_many([(t, values) for t, values, _ in plan.create], actor)
     total = len(preview.activities) + len(preview.targets) + 1
     if progress:
         progress(total, total)

@@ -1,6 +1,9 @@
 """The only Streamlit-aware part of unionplan: session language, the workbook in use and
-its load, the editor's name, error display and the write-then-rerun cycle. Pages call
+its load, the signed-in person, error display and the write-then-rerun cycle. Pages call
 these; domain modules never do.
+
+Signing in (the gate app.py passes first, the navigation per role, the sidebar's account
+block) is `unionplan.ui.signin`; it puts the person in the session, `person()` reads it.
 
 Area-specific widgets live in ``unionplan.ui.<area>`` modules; the record form with its
 conflict view, shared by every editable table, in ``unionplan.ui.forms``.
@@ -18,9 +21,11 @@ import pandas as pd
 import streamlit as st
 
 from unionplan import files, i18n
-from unionplan.data import limits
+from unionplan.data import access, privacy
+from unionplan.data.access import Person
 from unionplan.data.schema import DEFAULT_LANG, LANGS
-from unionplan.data.workbook import DEFAULT_TTL, MASK, Workbook, WorkbookData
+from unionplan.data.tables import ROW, WorkbookData, unit_tree
+from unionplan.data.workbook import DEFAULT_TTL, Workbook
 from unionplan.errors import ConflictError, UnionplanError
 from unionplan.markup import md_text  # pages use it as ui.md_text: t("…", x=md_text(x))
 from unionplan.ops import demo
@@ -30,7 +35,7 @@ from unionplan.ui.derived_cache import derived as derived  # pages cache per-loa
 T = TypeVar("T")
 
 LANG_KEY = "lang"
-USER_KEY = "user_name"
+PERSON_KEY = "_person"  # the signed-in Person, put there by unionplan.ui.signin each run
 FLASH_KEY = "_flash"
 _LOCATION = "_location"
 
@@ -132,10 +137,22 @@ def clear_cache() -> None:
     workbook().invalidate()
 
 
-def user() -> str:
-    """Who is editing: the name typed in the sidebar, else "anonymous" in the user's language."""
-    name = st.session_state.get(USER_KEY) or ""
-    return name.strip() or t("common.anonymous")
+# Nobody: what a script run that somehow skipped the sign-in gate acts as. Holds no role,
+# so every write it tries is refused by the workbook layer.
+NOBODY = Person("anonymous", "", frozenset())
+
+
+def person() -> Person:
+    """Who is signed in (LOCAL_ADMIN in single-person mode); recorded in the audit log and
+    checked by every write."""
+    found = st.session_state.get(PERSON_KEY)
+    return found if isinstance(found, Person) else NOBODY
+
+
+def may_write(table_key: str) -> bool:
+    """Whether the signed-in person's roles let them write the table: pages show forms
+    only then. Hiding is a courtesy; the workbook layer is the protection."""
+    return access.may_write_table(person(), table_key)
 
 
 def show_error(exc: UnionplanError) -> None:
@@ -186,7 +203,6 @@ def write(fn: Callable[..., T], *args: Any, success: str | None = None, **kwargs
 # Used by app.py on every run, before the page script.
 
 _LANG_WIDGET = "_lang_widget"
-_USER_WIDGET = "_user_name_widget"
 _LANG_INIT = "_lang_from_url"
 LANG_PARAM = "lang"
 _LANG_ALIASES = {
@@ -245,24 +261,10 @@ def language_selector() -> None:
     )
 
 
-def name_field() -> None:
-    """The sidebar "your name" field; the name is written to ``updated_by`` on save."""
-    st.session_state[_USER_WIDGET] = st.session_state.get(USER_KEY, "")
-    st.sidebar.text_input(
-        t("common.your_name"),
-        key=_USER_WIDGET,
-        placeholder=t("common.your_name_placeholder"),
-        help=t("common.your_name_help"),
-        max_chars=limits.INPUT_CHARS["person"],
-        on_change=_copy_widget,
-        args=(_USER_WIDGET, USER_KEY),
-    )
-
-
 def sidebar() -> None:
-    """Language, name and where the workbook is: the same on every page."""
+    """Language and where the workbook is: the same on every page (the account block
+    below them is unionplan.ui.signin's)."""
     language_selector()
-    name_field()
     try:
         loc = location()
     except UnionplanError:
@@ -329,22 +331,27 @@ def demo_banner() -> None:
         return  # the page shows the error itself
     with st.container(border=True, key="demo_banner"):
         st.markdown(":material/science: " + t("common.demo.banner"))
+        if not person().is_admin:
+            return  # only an administrator may empty the workbook (start_empty checks too)
         with st.popover(t("common.demo.start_empty")):
             st.write(t("common.demo.confirm"))
             if st.button(t("common.demo.confirm_button"), type="primary", key="demo_confirm"):
-                write(demo.start_empty, workbook(), user(), success=t("common.demo.emptied"))
+                write(demo.start_empty, workbook(), person(), success=t("common.demo.emptied"))
 
 
-def run_page(page: Any, data_page: str) -> None:
+def run_page(page: Any, data_page: str | None) -> None:
     """Run the selected page; an expected error becomes a message, never a traceback.
 
     Only `UnionplanError` is caught: anything else is a bug and must stay visible.
+    `data_page` is linked after an error, for those who may open it (None: nobody).
     """
     try:
         demo_banner()
         page.run()
     except UnionplanError as exc:
         show_error(exc)
+        if data_page is None:
+            return
         st.caption(t("common.error_hint"))
         if getattr(page, "url_path", None) != "data":
             st.page_link(data_page, label=t("common.go_data_page"), icon=":material/build:")
@@ -372,18 +379,38 @@ def record_counts_text(d: WorkbookData) -> str:
     )
 
 
-def issues_frame(d: WorkbookData, tab: str | None = None) -> pd.DataFrame:
-    """The workbook's data issues as a table people can act on: tab, row, column, text."""
-    col = lambda k: t(f"data.col.{k}")  # noqa: E731 - local shorthand
+def issues_frame(
+    d: WorkbookData, tab: str | None = None, *, who: Person | None = None
+) -> pd.DataFrame:
+    """The workbook's data issues as a table people can act on: tab, row, column, text.
+
+    The text as typed of a personal field is shown only to those who may see the personal
+    data of that case (`access.can_see_personal`); others see it masked ("•••"): the row
+    and column are enough to find the cell in the sheet. Once per load, tab, person and
+    language (`derived`); do not mutate.
+    """
+    return derived(_issues_frame, d, tab, who or person(), lang())
+
+
+def _issues_frame(d: WorkbookData, tab: str | None, who: Person, lg: str) -> pd.DataFrame:
+    col = lambda k: i18n.t(f"data.col.{k}", lg)  # noqa: E731 - local shorthand
+    all_personal = access.can_see_all_personal(who)
+    units = None if all_personal else unit_tree(d)
+
+    def shown(i: Any) -> str:
+        if not i.sensitive or not i.raw or all_personal:
+            return i.raw
+        if units is not None and access.can_see_personal(who, _issue_case_unit(d, i), units):
+            return i.raw
+        return privacy.MASK
+
     rows = [
         {
             col("tab"): i.tab,
             col("row"): i.row,
             col("column"): i.column or "",
-            # Personal data of aid cases never reaches this table; the row and column are
-            # enough for the aid officer to find the cell in the sheet.
-            col("raw"): MASK if i.sensitive and i.raw else i.raw,
-            col("problem"): t(i.key, **dict(i.params)),
+            col("raw"): shown(i),
+            col("problem"): i18n.t(i.key, lg, **dict(i.params)),
         }
         for i in d.issues
         if tab is None or i.tab == tab
@@ -392,6 +419,26 @@ def issues_frame(d: WorkbookData, tab: str | None = None) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=cols)
     df[col("row")] = df[col("row")].astype("Int64")
     return df
+
+
+def _issue_case_unit(d: WorkbookData, issue: Any) -> Any:
+    """The unit of the aid case a data issue's row belongs to (None when not found)."""
+    for key in ("aid_cases", "aid_payments", "aid_events"):
+        td = d.tables[key]
+        if td.title != issue.tab or td.df.empty:
+            continue
+        hit = td.df[td.df[ROW] == issue.row]
+        if hit.empty:
+            return None
+        row = hit.iloc[0]
+        return row["unit"] if key == "aid_cases" else _case_unit(d, row["case_id"])
+    return None
+
+
+def _case_unit(d: WorkbookData, case_id: Any) -> Any:
+    cases = d.df("aid_cases")
+    hit = cases[cases["id"] == case_id] if not cases.empty else cases
+    return None if hit.empty else hit.iloc[0]["unit"]
 
 
 def issues_table(d: WorkbookData, tab: str | None = None, *, key: str = "issues") -> int:

@@ -19,10 +19,10 @@ from unionplan import i18n
 from unionplan.data import limits
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE, Enum
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
-from unionplan.ui import data, derived, lang, md_text, show_error, t, user, workbook, write
+from unionplan.ui import data, derived, lang, md_text, person, show_error, t, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 TABLE = "activities"
@@ -37,12 +37,18 @@ def _label(key: str) -> str:
 # run, outside the session, where lang() would fall back to the default language.
 
 
+def _names(d: WorkbookData, table: str, column: str) -> dict[str, str]:
+    return activities.names(d.df(table), column)
+
+
 def unit_names(d: WorkbookData) -> dict[str, str]:
-    return activities.names(d.df("units"), "name")
+    """Unit id -> name, once per load. Do not mutate."""
+    return derived(_names, d, "units", "name")
 
 
 def target_titles(d: WorkbookData) -> dict[str, str]:
-    return activities.names(d.df("targets"), "title")
+    """Target id -> title, once per load. Do not mutate."""
+    return derived(_names, d, "targets", "title")
 
 
 # ------------------------------------------------------------------ what the filters show
@@ -335,6 +341,7 @@ def activity_form(
         saved=lambda values: t("activities.saved"),
         show=_value_text(d),
         on_saved=on_saved,
+        history=True,
     )
     record_form(form, record)
 
@@ -359,7 +366,7 @@ def _update(
             str(record["id"]),
             dict(change),
             expected_version=int(record.get("version") or 0),
-            user=user(),
+            actor=person(),
         )
         if on_saved:
             on_saved()
@@ -452,7 +459,7 @@ def activity_panel(
         if st.button(t("activities.action_duplicate"), type="primary", key=f"{key}_dup_btn"):
 
             def append() -> dict:
-                rec = workbook().append(TABLE, copy, user())
+                rec = workbook().append(TABLE, copy, person())
                 if on_saved:
                     on_saved()
                 return rec

@@ -1,21 +1,22 @@
-"""The data page's backup download: the whole workbook as an .xlsx file."""
+"""The data page's backup download: the whole workbook as an .xlsx file (administrators
+only: `backup.backup_store` checks the person who asked for it)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.ops import backup
-from unionplan.ui import t, workbook
+from unionplan.ui import person, t, workbook
 
 
 def backup_button(d: WorkbookData) -> None:
     """A download button whose file is built only when clicked (on another thread, hence
     the store bound here): a Google workbook is not re-read on every rerun of the page."""
-    store = workbook().store
+    store, actor = workbook().store, person()
     st.download_button(
         t("data.backup_button"),
-        lambda: backup.backup_store(store),
+        lambda: backup.backup_store(store, actor),
         file_name=backup.backup_filename(name=d.settings.get("union_name", "")),
         mime=backup.XLSX_MIME,
         on_click="ignore",

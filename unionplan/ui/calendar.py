@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.plan import activities, calendar_view, holidays
 from unionplan.plan.calendar_view import View
 from unionplan.ui import activities as act_ui
@@ -63,12 +63,21 @@ def year_size(d: WorkbookData, f: activities.Filters, year: Bounds) -> int:
     return len(derived(_year_occurrences, d, f, year))
 
 
+def _deadlines(d: WorkbookData, days: Bounds, units: tuple[str, ...]) -> pd.DataFrame:
+    return calendar_view.deadlines(d.df("targets"), *days, units)
+
+
+def deadlines(d: WorkbookData, f: activities.Filters, days: Bounds) -> pd.DataFrame:
+    """The targets due within `days` for the filters' units, once per load. Do not mutate."""
+    return derived(_deadlines, d, days, tuple(f.units))
+
+
 def _events(
     d: WorkbookData, f: activities.Filters, view: View, lg: str, days: Bounds, year: Bounds
 ) -> list[dict[str, Any]]:
     start, end = days
     occ = calendar_view.overlapping(derived(_year_occurrences, d, f, year), start, end)
-    due = calendar_view.deadlines(d.df("targets"), start, end, f.units)
+    due = deadlines(d, f, days)
     return calendar_view.events(occ, due, holidays.between(start, end), lg, view)
 
 
@@ -134,12 +143,13 @@ def navigator(view: View, year: Bounds, today: dt.date) -> None:
 
 
 def place(
-    view: View, lang: str, year: Bounds, today: dt.date, *, paged: bool
+    view: View, lang: str, year: Bounds, today: dt.date, *, paged: bool, clicks: bool
 ) -> tuple[dt.date, str]:
     """(the day the calendar opens at, the key to draw it under), after taking the click
-    it reported since the last run. The click is read from its value before it is drawn,
-    so this run opens the activity and remounts the calendar at its occurrence: one run,
-    not two. Handed a view at a time (`paged`), the key follows the view's first day."""
+    it reported since the last run when `clicks` (the person may edit activities). The
+    click is read from its value before it is drawn, so this run opens the activity and
+    remounts the calendar at its occurrence: one run, not two. Handed a view at a time
+    (`paged`), the key follows the view's first day."""
     lo, hi = year
 
     def where() -> tuple[dt.date, str]:
@@ -148,7 +158,7 @@ def place(
         return initial, component_key(view, lang, lo.year, at)
 
     initial, key = where()
-    if _take_click(st.session_state.get(key)):
+    if clicks and _take_click(st.session_state.get(key)):
         initial, key = where()
     return initial, key
 

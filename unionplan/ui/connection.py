@@ -3,6 +3,10 @@ the sheet for the session or for good, and copy the local workbook into it.
 
 Every check and every failure message comes from `unionplan.ops.connect`; this module only
 lays out the widgets and keeps the last successful test in the session.
+
+The server's own key never leaves the server: the key is either uploaded here or the one
+configured, and a secrets.toml (which holds the private key) is offered only for a key
+this administrator uploaded in this session. No field names a file on the server.
 """
 
 from __future__ import annotations
@@ -14,14 +18,25 @@ from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.errors import UnionplanError
 from unionplan.ops import connect
 from unionplan.ops.config import Location, open_store, resolve_location
-from unionplan.ui import clear_cache, flash, lang, location, show_error, t, use_location
+from unionplan.ui import (
+    clear_cache,
+    flash,
+    lang,
+    location,
+    person,
+    show_error,
+    t,
+    use_location,
+)
 
-_CHECK = "_gs_check"  # (ConnectionCheck, ServiceAccount | None) of the last good test
-_MODES = ("upload", "path", "configured")
+# (ConnectionCheck, ServiceAccount | None, login of whoever uploaded the key, or None when
+# it is the server's) of the last good test
+_CHECK = "_gs_check"
+_MODES = ("upload", "configured")
 
 
-def _account(loc: Location) -> connect.ServiceAccount | None:
-    """Step ②: the key, uploaded, as a path on the server, or the one configured."""
+def _account(loc: Location) -> tuple[connect.ServiceAccount | None, bool]:
+    """Step ②: the key, uploaded or the one configured; and whether it was uploaded."""
     st.markdown(f"**{t('data.step_key')}**")
     st.caption(t("data.key_help"))
     try:
@@ -29,11 +44,7 @@ def _account(loc: Location) -> connect.ServiceAccount | None:
     except UnionplanError:
         configured = None
     modes = [m for m in _MODES if m != "configured" or configured]
-    labels = {
-        "upload": t("data.key_mode_upload"),
-        "path": t("data.key_mode_path"),
-        "configured": t("data.key_configured"),
-    }
+    labels = {"upload": t("data.key_mode_upload"), "configured": t("data.key_configured")}
     mode = st.radio(
         t("data.step_key"),
         modes,
@@ -43,22 +54,14 @@ def _account(loc: Location) -> connect.ServiceAccount | None:
         label_visibility="collapsed",
         key="gs_key_mode",
     )
+    if mode == "configured":
+        return configured, False
+    up = st.file_uploader(t("data.key_upload"), type=["json"], key="gs_key_file")
     try:
-        if mode == "configured":
-            return configured
-        if mode == "upload":
-            up = st.file_uploader(t("data.key_upload"), type=["json"], key="gs_key_file")
-            return connect.read_service_account(up.getvalue()) if up else None
-        path = st.text_input(
-            t("data.key_path"),
-            key="gs_key_path",
-            placeholder=t("data.key_path_placeholder"),
-            max_chars=limits.INPUT_CHARS["file_path"],
-        )
-        return connect.read_service_account(path.strip()) if path.strip() else None
+        return (connect.read_service_account(up.getvalue()), True) if up else (None, False)
     except UnionplanError as exc:
         show_error(exc)
-        return None
+        return None, False
 
 
 def _copy(check: connect.ConnectionCheck, account: connect.ServiceAccount | None) -> None:
@@ -81,7 +84,10 @@ def _copy(check: connect.ConnectionCheck, account: connect.ServiceAccount | None
 
     try:
         counts = connect.copy_to(
-            open_store(local), connect.open_sheet(check.key, account), progress=progress
+            open_store(local),
+            connect.open_sheet(check.key, account),
+            actor=person(),
+            progress=progress,
         )
     except UnionplanError as exc:
         show_error(exc)
@@ -103,7 +109,7 @@ def google_connect() -> None:
         key="gs_url",
         max_chars=limits.INPUT_CHARS["sheet_url"],
     )
-    account = _account(loc)
+    account, uploaded = _account(loc)
     if account:
         st.markdown(t("data.share_with"))
         st.code(account.email, language=None)
@@ -113,13 +119,17 @@ def google_connect() -> None:
         st.session_state.pop(_CHECK, None)
         try:
             with st.spinner(t("data.test_button")):
-                st.session_state[_CHECK] = (connect.check_connection(url, account), account)
+                st.session_state[_CHECK] = (
+                    connect.check_connection(url, account),
+                    account,
+                    person().login if uploaded else None,
+                )
         except UnionplanError as exc:
             show_error(exc)
     found = st.session_state.get(_CHECK)
     if not found or sheet_key(url) != found[0].key:
         return
-    check, account = found
+    check, account, uploader = found
     if check.is_empty:
         st.success(t("data.test_ok_empty"), icon=":material/check_circle:")
     else:
@@ -136,7 +146,9 @@ def google_connect() -> None:
         clear_cache()
         flash(t("data.using_sheet"))
         st.rerun()
-    if account:
+    if account and uploader is not None and uploader == person().login:
+        # Only a key this administrator uploaded in this session: the server's own key
+        # (secrets.toml, a key file) is never put in a download.
         st.caption(t("data.secrets_help"))
         st.download_button(
             t("data.secrets_button"),

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 
 T = TypeVar("T")
 
@@ -113,6 +113,7 @@ class DerivedCache:
         self._order: OrderedDict[Entry, int] = OrderedDict()  # every result, LRU, its weight
         self._bytes = 0
         self._flights: dict[Entry, threading.Lock] = {}
+        self.computed = 0  # calls of a `fn` so far: what tests and benchmarks count
 
     def get(self, fn: Callable[..., T], data: WorkbookData, *args: Any) -> T:
         snap = snapshot_key(data)
@@ -128,6 +129,7 @@ class DerivedCache:
                     return slot[key]
                 flight = self._flights.setdefault((snap, key), threading.Lock())
         if stale:
+            self.computed += 1
             return fn(data, *args)
         with flight:
             with self._lock:
@@ -136,6 +138,7 @@ class DerivedCache:
                     self._touch(snap, key)
                     return slot[key]
             try:
+                self.computed += 1
                 value = fn(data, *args)
             finally:
                 with self._lock:

@@ -14,7 +14,8 @@ table it saves into. The component owns everything else, the same for every form
 * the write through `ui.write` (append or update-after-version-check) and a fresh form
   after a successful save;
 * a conflict (someone saved the row since it was opened): their version beside the
-  user's, and the two ways out, save mine over theirs or discard mine and load theirs.
+  user's, and the two ways out, save mine over theirs or discard mine and load theirs;
+* on request (`history`), the record's history of changes under its edit form.
 
 Widgets are keyed ``"<form key>:<field>"``; the form's own state lives under
 ``"<form key>:_state"``.
@@ -33,7 +34,8 @@ from unionplan.data import limits
 from unionplan.data.schema import Table
 from unionplan.data.values import changes, is_blank, same
 from unionplan.errors import ConflictError, ValidationError
-from unionplan.ui import clear_cache, lang, md_text, t, user, workbook, write
+from unionplan.ui import clear_cache, lang, md_text, person, t, workbook, write
+from unionplan.ui.history import record_history
 
 Record = Mapping[str, Any]
 
@@ -44,7 +46,7 @@ class Field:
     in the user's language, with " *" when `required` (the check itself is validate's)."""
 
     key: str
-    kind: str = "text"  # "text", "textarea" or "choice"
+    kind: str = "text"  # "text", "textarea", "choice", "multi" (several choices), "password"
     required: bool = False
     options: Sequence[Any] = ()  # choice: the values offered, in order
     format: Callable[[Any], str] | None = None  # choice: how a value is shown
@@ -70,6 +72,12 @@ class RecordForm:
     # Values a blank cell reads as (a blank period is "year"): not an edit to write.
     defaults: Mapping[str, Any] = field(default_factory=dict)
     on_saved: Callable[[], None] | None = None
+    # Where a record that does not live in the workbook is saved (the accounts of the
+    # users page): save(opened record or None, values). None: the workbook's append or
+    # update-after-version-check, with the conflict view.
+    save: Callable[[Record | None, dict[str, Any]], Any] | None = None
+    # An edit form of a workbook record shows the record's history of changes under it.
+    history: bool = False
 
     @property
     def fields(self) -> list[Field]:
@@ -179,12 +187,19 @@ def _input(form: RecordForm, f: Field) -> None:
         st.selectbox(
             label, _options(key, f.options), format_func=f.format or str, key=key, help=help_
         )
+    elif f.kind == "multi":
+        st.multiselect(label, list(f.options), format_func=f.format or str, key=key, help=help_)
     elif f.kind == "textarea":
         st.text_area(label, key=key, height=68, help=help_, max_chars=max_chars(form, f))
     else:
         placeholder = t(f.placeholder) if f.placeholder else None
         st.text_input(
-            label, key=key, placeholder=placeholder, help=help_, max_chars=max_chars(form, f)
+            label,
+            key=key,
+            placeholder=placeholder,
+            help=help_,
+            max_chars=max_chars(form, f),
+            type="password" if f.kind == "password" else "default",
         )
 
 
@@ -215,6 +230,8 @@ def record_form(form: RecordForm, record: Record | None = None) -> None:
         submitted = st.form_submit_button(
             form.submit_label, type="primary", key=f"{form.key}_submit"
         )
+    if form.history and record is not None and form.save is None:
+        record_history(form.table.key, record.get("id"), key=form.widget("history"))
     if not submitted:
         return
     raw = {f.key: st.session_state.get(form.widget(f.key)) for f in form.fields}
@@ -230,10 +247,22 @@ def record_form(form: RecordForm, record: Record | None = None) -> None:
         state.problems = exc.problems
         st.rerun()
     state.problems = None
+    if form.save is not None:
+        save = form.save
+        opened_record = state.opened
+
+        def saved() -> Any:
+            out = save(opened_record, values)
+            _after_save(form, state)
+            return out
+
+        done = form.added(values) if opened_record is None else form.saved(values)
+        write(saved, success=done)
+        return
     if state.opened is None:
 
         def append() -> dict:
-            rec = workbook().append(form.table.key, values, user())
+            rec = workbook().append(form.table.key, values, person())
             _after_save(form, state)
             return rec
 
@@ -259,7 +288,7 @@ def _update(
             str(opened["id"]),
             dict(change),
             expected_version=int(opened.get("version") or 0),
-            user=user(),
+            actor=person(),
         )
         _after_save(form, state)
         return rec

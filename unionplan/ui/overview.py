@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 
 from unionplan import overview
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.ui import derived, lang
 from unionplan.ui.targets import evaluated
 

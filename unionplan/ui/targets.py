@@ -30,12 +30,12 @@ from unionplan.data.schema import (
     TARGETS,
     Enum,
 )
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import is_blank
-from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
 from unionplan.goals import targets as tg
-from unionplan.ui import derived, lang, md_text, t, user, workbook, write
+from unionplan.ui import derived, lang, md_text, person, t, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 
 PERIOD_KEY = "targets_period"
@@ -44,6 +44,11 @@ BULLETS_SHOWN = 20  # bullet rows per section before "show more": two phone scre
 
 
 def unit_names(d: WorkbookData) -> dict[str, str]:
+    """Unit id -> name, once per load. Do not mutate."""
+    return derived(_unit_names, d)
+
+
+def _unit_names(d: WorkbookData) -> dict[str, str]:
     df = d.df("units")
     if df.empty:
         return {}
@@ -429,7 +434,7 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
         return  # nothing written; the form keeps what was typed
 
     def append() -> dict:
-        out = workbook().append("progress", rec, user())
+        out = workbook().append("progress", rec, person())
         st.session_state["tp_nonce"] = nonce + 1
         return out
 
@@ -527,6 +532,7 @@ def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) ->
         saved=lambda values: t("targets.edit_saved", title=md_text(values.get("title") or "")),
         show=lambda f, value, rec: str(_form_text(f, value, rec.get("metric"))),
         defaults=_DEFAULTS,
+        history=True,
     )
 
 

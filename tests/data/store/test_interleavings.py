@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from tests.fake_sheets import TEST_SERVICE_ACCOUNT, FakeSheets, RecordingSleep
+from tests.people import admin
 from unionplan.data.store.gsheets import GSheetsStore
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
@@ -64,7 +65,9 @@ class Other:
             self.person(self.event)
             return
         try:
-            self.b.update("activities", TARGET, {"notes": "B的"}, expected_version=1, user="b")
+            self.b.update(
+                "activities", TARGET, {"notes": "B的"}, expected_version=1, actor=admin("b")
+            )
         except ConflictError as exc:
             self.error = exc
 
@@ -136,7 +139,7 @@ def test_google_update_with_a_second_writer_at_every_step(
     fake.hook(other, at=at, when=when)
     a_error: Exception | None = None
     try:
-        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, actor=admin("a"))
     except ConflictError as exc:
         a_error = exc
     after = _records(fake.values(key, TAB))
@@ -149,14 +152,14 @@ def test_google_racing_saves_cost_at_most_four_requests_each(fake: FakeSheets) -
     a, b = Workbook(_gstore(fake, key)), Workbook(_gstore(fake, key))
     a.ensure_tabs()
     # A first save gives the hand-made tab the columns it lacks (one header write, once).
-    a.update("activities", "A-1", {"notes": "预热"}, expected_version=1, user="a")
+    a.update("activities", "A-1", {"notes": "预热"}, expected_version=1, actor=admin("a"))
     a.load(fresh=True)
     b.load()
     b.store.tab_titles()  # B's cold start (the tab metadata) is not part of its save
     a0, b0 = sum(a.store.stats.snapshot()), sum(b.store.stats.snapshot())
     other = Other("app_save", b, lambda _: None)
     fake.hook(other, at=2, when="after")  # B saves while A holds the claim
-    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, actor=admin("a"))
     assert isinstance(other.error, ConflictError)
     assert other.error.current["notes"] is None  # B sees the row as it is: A not yet written
     assert sum(a.store.stats.snapshot()) - a0 == 4  # claim, read, write, drop the claim
@@ -172,7 +175,7 @@ def test_google_update_of_a_record_deleted_by_hand_is_not_found(fake: FakeSheets
     a.load(fresh=True)
     fake.hook(lambda: fake.delete_row(key, TAB, 5), at=1, when="after")  # the target's row
     with pytest.raises(NotFoundError):
-        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, actor=admin("a"))
     after = _records(fake.values(key, TAB))
     assert TARGET not in after and all(v[1] == "" for v in after.values())
     assert fake.metadata_count(key) == 0
@@ -274,7 +277,7 @@ def test_local_update_with_a_second_writer_at_every_step(
         monkeypatch.setattr(store, "_check_unchanged", check)
     a_error: Exception | None = None
     try:
-        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, actor=admin("a"))
     except ConflictError as exc:
         a_error = exc
     for t in thread:
@@ -315,7 +318,7 @@ def test_a_claim_left_by_a_dead_save_is_broken_after_a_while(fake: FakeSheets) -
     a.ensure_tabs()
     a.load(fresh=True)
     _claim_left_behind(fake, key, CLAIM_STALE_S + 60)
-    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, actor=admin("a"))
     assert _records(fake.values(key, TAB))[TARGET] == ["活动4", "A的", "2"]
     assert fake.metadata_count(key) == 1  # only the spreadsheet-level "broken" marker
 
@@ -327,7 +330,7 @@ def test_a_fresh_claim_of_another_save_is_a_conflict(fake: FakeSheets) -> None:
     a.load(fresh=True)
     _claim_left_behind(fake, key, 5)  # another session is saving this record right now
     with pytest.raises(ConflictError):
-        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+        a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, actor=admin("a"))
     assert _records(fake.values(key, TAB))[TARGET] == ["活动4", "", "1"]
     assert _audit(a, TARGET) == ["conflict"]
 
@@ -340,7 +343,7 @@ def test_a_lost_answer_to_the_claim_is_not_a_conflict_with_itself(fake: FakeShee
     a.ensure_tabs()
     a.load(fresh=True)
     fake.fail("spreadsheets.batchUpdate", Fault.dropped())  # applied, then no answer
-    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, user="a")
+    a.update("activities", TARGET, {"notes": "A的"}, expected_version=1, actor=admin("a"))
     after = _records(fake.values(key, TAB))
     assert after[TARGET] == ["活动4", "A的", "2"]
     assert _audit(a, TARGET) == ["update"]
@@ -359,7 +362,7 @@ def test_google_delete_follows_the_same_rules(fake: FakeSheets, event: str) -> N
 
     other = Other(event, b, person)
     fake.hook(other, at=1, when="after")  # A holds the claim
-    a.delete("activities", TARGET, expected_version=1, user="a")
+    a.delete("activities", TARGET, expected_version=1, actor=admin("a"))
     data = a.load(fresh=True)
     assert TARGET not in set(data.df("activities")["id"])  # marked deleted, hidden
     rows = fake.values(key, TAB)

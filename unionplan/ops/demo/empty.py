@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from unionplan.data import schema
+from unionplan.data.access import Person, check_admin
 from unionplan.data.schema import TABLES
 from unionplan.data.store.base import Cell, Grid
-from unionplan.data.workbook import ROW, Workbook, WorkbookData, new_id, read_table, to_cell
+from unionplan.data.tables import ROW, WorkbookData, new_id, read_table
+from unionplan.data.workbook import Workbook, to_cell
 from unionplan.ops.demo import write
 
 
@@ -37,8 +39,9 @@ def empty_grids(data: WorkbookData) -> dict[str, Grid]:
     return grids
 
 
-def start_empty(workbook: Workbook, user: str) -> None:
-    """Turn the workbook (usually the demo) into an empty one for real use.
+def start_empty(workbook: Workbook, actor: Person, *, backup_dir: Path | None = None) -> Path:
+    """Turn the workbook (usually the demo) into an empty one for real use; returns the
+    backup written first (see `backup.save_backup`). Administrators only.
 
     Local file: recreated with every tab's header and the settings (union name, year,
     language kept; demo = 0); unknown tabs and the audit log go with the demo.
@@ -47,17 +50,23 @@ def start_empty(workbook: Workbook, user: str) -> None:
     opened on the demo cannot save over it), one audit row per tab says so, and demo is
     set to 0. The rows stay in the sheet; the app hides them and people may delete them.
     """
+    from unionplan.ops.backup import save_backup
+
+    check_admin(actor)
     data = workbook.load(fresh=True)
     store = workbook.store
     try:
         if store.kind == "xlsx":
             # The file is replaced whole, under the store's lock so no write interleaves.
             with store.transaction():
+                saved = save_backup(store, actor, folder=backup_dir)
                 write.write_new_file(Path(store.location), empty_grids(data))
-            return
+            return saved
         with store.transaction():
-            _mark_all_deleted(workbook, data, user)
+            saved = save_backup(store, actor, folder=backup_dir)
+            _mark_all_deleted(workbook, data, actor.login)
             _set_demo_off(workbook, data)
+        return saved
     finally:
         workbook.invalidate()
 
