@@ -160,6 +160,7 @@ def _server_cpu_ms() -> float:
 
 def _timed_click(page: Any, click: Callable[[], None], done: Callable[[], None] | None) -> Timing:
     """Wall time from the click to the settled page, and the app process's CPU time."""
+    print(f"  clicking at {page.url}", file=sys.stderr, flush=True)
     runs = page.evaluate("() => window.__bench.runs")
     c0, t0 = _server_cpu_ms(), time.perf_counter()
     click()
