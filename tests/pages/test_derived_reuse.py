@@ -165,3 +165,18 @@ def test_a_rerun_or_another_session_derives_nothing_and_a_write_starts_afresh(
     assert new.loaded_at != old.loaded_at
     assert cache.computed > done and cache.cached(new)
     assert cache.cached(old) == 0  # what the old load gave is thrown away
+
+
+def test_a_read_of_unchanged_data_keeps_what_was_derived(workbook_path: Path) -> None:
+    """The workbook cache reads again when its TTL runs out (here: at once), though the
+    file did not change: the new load takes over what was derived from the old one."""
+    cache = derived_cache.CACHE
+    at = _session("targets")
+    old = Workbook(XlsxStore(str(workbook_path))).load()
+    done = cache.computed
+    Workbook(XlsxStore(str(workbook_path))).invalidate()
+    at.run()
+    assert not at.exception
+    new = Workbook(XlsxStore(str(workbook_path))).load()
+    assert new.loaded_at != old.loaded_at  # read again
+    assert cache.computed == done and cache.cached(new) and not cache.cached(old)

@@ -11,13 +11,36 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from unionplan.data.tables import WorkbookData
+from unionplan.data.schema import TABLES
+from unionplan.data.tables import TableData, WorkbookData
 from unionplan.plan.activities import Filters
-from unionplan.ui.derived_cache import OBJECT_CELL, DerivedCache, approx_bytes, freeze
+from unionplan.ui.derived_cache import (
+    OBJECT_CELL,
+    DerivedCache,
+    approx_bytes,
+    freeze,
+    same_content,
+)
 
 
-def snapshot(location: str = "union.xlsx", loaded_at: float = 1.0) -> WorkbookData:
-    return WorkbookData({}, [], {}, loaded_at, location, "xlsx")
+def snapshot(
+    location: str = "union.xlsx", loaded_at: float = 1.0, content: str | None = None
+) -> WorkbookData:
+    """A load; two loads differ in content unless given the same `content`."""
+    settings = {"content": content if content is not None else str(loaded_at)}
+    return WorkbookData({}, [], settings, loaded_at, location, "xlsx")
+
+
+def loaded(activities: list[str], loaded_at: float) -> WorkbookData:
+    """A load holding an activities table with these titles and an audit log."""
+    tables = {
+        key: TableData(TABLES[key], title=key, df=pd.DataFrame(rows))
+        for key, rows in (
+            ("activities", {"id": [f"A-{i}" for i in range(len(activities))], "title": activities}),
+            ("audit_log", {"id": ["L-1"], "action": ["append"]}),
+        )
+    }
+    return WorkbookData(tables, [], {"plan_year": "2026"}, loaded_at, "union.xlsx", "xlsx")
 
 
 class Counted:
@@ -72,6 +95,23 @@ def test_a_newer_load_throws_the_old_results_away() -> None:
     assert cache.get(fn, new, "x") == [2.0, "x"]
     assert cache.cached(old) == 0 and cache.cached(new) == 1
     assert len(fn.calls) == 2
+
+
+def test_a_newer_load_of_the_same_data_keeps_the_results() -> None:
+    """The workbook cache reads again when its TTL runs out, data changed or not: an
+    unchanged read takes the results over instead of computing every page again."""
+    cache, fn = DerivedCache(), Counted()
+    first, again = loaded(["春游", "座谈"], 1.0), loaded(["春游", "座谈"], 2.0)
+    assert same_content(first, again)
+    kept = cache.get(fn, first, "x")
+    assert cache.get(fn, again, "x") is kept
+    assert cache.cached(first) == 0 and cache.cached(again) == 1
+    assert len(fn.calls) == 1 and cache.computed == 1
+
+    edited = loaded(["春游", "茶话会"], 3.0)  # one cell changed in the sheet
+    assert not same_content(again, edited)
+    assert cache.get(fn, edited, "x") is not kept
+    assert cache.cached(again) == 0 and len(fn.calls) == 2
 
 
 def test_an_older_load_seen_late_is_computed_but_not_kept() -> None:

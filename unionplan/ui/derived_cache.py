@@ -4,7 +4,10 @@ lists, figures), done once and shared by every session and rerun.
 `derived(fn, data, *args)` is `fn(data, *args)`, remembered for the snapshot `data` (its
 location and `loaded_at`: the workbook's one cache decides when data is stale, this one
 follows it) and the explicit arguments (a day, a language, the filters). A newer snapshot
-of the same location throws away everything computed from the older one. What is kept
+of the same location throws away everything computed from the older one, unless it holds
+the same data: the workbook cache reads again when its TTL runs out even when nothing
+changed (a local file whose change token stayed, a Google Sheet nobody edited), and those
+results are still right, so they pass to the new snapshot (`same_content`). What is kept
 is bounded (least recently used goes first): a few snapshots, a number of results per
 snapshot, and an estimate of their memory, so a federation's 50,000 activities seen
 through many filter choices cannot fill the machine.
@@ -62,6 +65,25 @@ def freeze(value: Any) -> Hashable:
     return value
 
 
+def same_content(old: WorkbookData, new: WorkbookData) -> bool:
+    """Whether two loads of one workbook hold the same data (tables, settings, issues).
+    The audit log goes first: every write adds a row to it, so after a write the answer
+    is a length check away; an unchanged 10k-activity workbook takes some tens of ms."""
+    if (old.location, old.kind) != (new.location, new.kind):
+        return False
+    if old.tables.keys() != new.tables.keys() or old.settings != new.settings:
+        return False
+    if old.issues != new.issues:
+        return False
+    for key in sorted(old.tables, key=lambda k: k != "audit_log"):
+        a, b = old.tables[key], new.tables[key]
+        layout = (a.title, a.header, a.colmap, a.extra, a.n_deleted)
+        same_shape = layout == (b.title, b.header, b.colmap, b.extra, b.n_deleted)
+        if not same_shape or a.df.shape != b.df.shape or not a.df.equals(b.df):
+            return False
+    return True
+
+
 OBJECT_CELL = 64  # bytes a text or date in an object column holds beyond its pointer
 FIGURE = 256 * 2**10  # a plotly figure: its spec plus plotly's own bookkeeping
 _SAMPLE = 8  # items of a long list whose size stands for all of them
@@ -114,10 +136,12 @@ class DerivedCache:
         self._bytes = 0
         self._flights: dict[Entry, threading.Lock] = {}
         self.computed = 0  # calls of a `fn` so far: what tests and benchmarks count
+        self._latest: dict[str, WorkbookData] = {}  # the newest load seen per location
 
     def get(self, fn: Callable[..., T], data: WorkbookData, *args: Any) -> T:
         snap = snapshot_key(data)
         key = (fn, freeze(args))
+        self._carry_over(data)
         with self._lock:
             slot = self._slot(snap)
             if slot is None:  # an older load than one already seen: not worth keeping
@@ -148,6 +172,31 @@ class DerivedCache:
                 if snap in self._slots:  # else the data changed meanwhile: do not keep it
                     self._store(snap, key, value, weight)
         return value
+
+    def _carry_over(self, data: WorkbookData) -> None:
+        """A new load holding the data of the newest one seen before takes over its
+        results (compared outside the lock; two sessions may both compare, harmlessly)."""
+        snap = snapshot_key(data)
+        with self._lock:
+            before = self._latest.get(data.location)
+            if before is not None and before.loaded_at >= data.loaded_at:
+                return
+            self._latest[data.location] = data
+            if before is None:
+                return
+            old = snapshot_key(before)
+            if old not in self._slots or snap in self._slots:
+                return
+        if not same_content(before, data):
+            return
+        with self._lock:
+            if old not in self._slots or snap in self._slots:
+                return  # meanwhile forgotten, or the new load already has results
+            slot = self._slots.pop(old)
+            self._slots[snap] = slot
+            self._order = OrderedDict(
+                ((snap if s == old else s, k), w) for (s, k), w in self._order.items()
+            )
 
     def _touch(self, snap: Snapshot, key: Hashable) -> None:
         self._slots.move_to_end(snap)
@@ -183,7 +232,10 @@ class DerivedCache:
             self._forget(old)
         slot = self._slots[snap] = OrderedDict()
         while len(self._slots) > self.snapshots:
-            self._forget(next(iter(self._slots)))
+            gone = next(iter(self._slots))
+            self._forget(gone)
+            if all(s[0] != gone[0] for s in self._slots):  # no results left there
+                self._latest.pop(gone[0], None)
         return slot
 
     def _forget(self, snap: Snapshot) -> None:
@@ -195,6 +247,7 @@ class DerivedCache:
         with self._lock:
             for snap in list(self._slots):
                 self._forget(snap)
+            self._latest.clear()
 
     def cached(self, data: WorkbookData) -> int:
         """How many results are kept for the snapshot `data` (for tests and benchmarks)."""
