@@ -146,11 +146,14 @@ class Workbook:
         self.aid = aid
         self.ttl = ttl
 
-    def use_aid(self, aid: Store | None) -> None:
-        """Keep the aid tables in this store from now on (None: in the plan workbook)."""
-        if (aid and aid.location) != (self.aid and self.aid.location):
-            self.aid = aid
-            self.invalidate()
+    def use_aid(self, aid: Store | None) -> bool:
+        """Keep the aid tables in this store from now on (None: in the plan workbook);
+        whether that changed anything."""
+        if (aid and aid.location) == (self.aid and self.aid.location):
+            return False
+        self.aid = aid
+        self.invalidate()
+        return True
 
     @property
     def _cache_key(self) -> str:
