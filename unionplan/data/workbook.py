@@ -8,7 +8,6 @@ and its audit row in one store write); reading grids into tables is
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import threading
 import time
@@ -16,9 +15,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from unionplan.data import access, limits, parse, privacy, schema, split
+from unionplan.data import access, limits, schema, split
 from unionplan.data.access import Person
-from unionplan.data.schema import TABLES, Column
+from unionplan.data.cells import audit_changes, audit_value, to_cell
+from unionplan.data.schema import TABLES
 from unionplan.data.store.base import Cell, FoundRow, Planned, RowUpdate, Store
 from unionplan.data.tables import (
     ROW,
@@ -30,7 +30,7 @@ from unionplan.data.tables import (
     read_table,
     unit_tree,
 )
-from unionplan.data.values import is_blank, is_missing, py, same
+from unionplan.data.values import py, same
 from unionplan.errors import (
     ConflictError,
     NotFoundError,
@@ -40,73 +40,6 @@ from unionplan.errors import (
 )
 
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
-
-
-# ------------------------------------------------------------------ writing
-
-
-def to_cell(col: Column, value: Any, lang: str) -> Cell:
-    """A record value as the cell the workbook stores, in the workbook's language."""
-    if is_missing(value):
-        return ""
-    kind = col.kind
-    if kind == "enum":
-        assert col.enum is not None
-        return col.enum.label(str(value), lang)
-    if kind == "multienum":
-        assert col.enum is not None
-        items = value if isinstance(value, (list, tuple)) else parse.split_multi(value)
-        return "、".join(col.enum.label(str(v), lang) for v in items)
-    if kind == "bool":
-        return "是" if value and lang != "en" else ("TRUE" if value else "")
-    if isinstance(value, parse.PlanDate):
-        return value.iso()
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0).isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if kind in ("int", "version"):
-        return int(value)
-    if kind in ("number", "money", "quantity"):
-        f = float(value)
-        return int(f) if f.is_integer() else f
-    return str(value)
-
-
-def _audit_value(col: Column | None, value: Any) -> Any:
-    if col is not None and col.sensitive:
-        return "" if is_blank(value) else privacy.mask(col.key, value)
-    if isinstance(value, (dt.date, parse.PlanDate)):
-        return str(value)
-    return None if is_missing(value) else value
-
-
-def audit_changes(changes: Mapping[str, Any]) -> str:
-    """The audit row's JSON of {field: [before, after]}, short enough for one cell.
-
-    Before and after of a long text together could pass a cell's limit (a Google write
-    would then fail, an Excel file would not open cleanly): the texts are then cut to an
-    equal share of the room, each with a mark of how much was left out.
-    """
-    text = json.dumps(changes, ensure_ascii=False, default=str)
-    texts = sum(isinstance(x, str) for pair in changes.values() for x in _pair(pair))
-    room = limits.MAX_CELL_CHARS // max(texts, 1)
-    while limits.cell_length(text) > limits.MAX_CELL_CHARS and room:
-        room //= 2  # JSON escapes (quotes, control characters) make a text longer
-
-        def cut(x: Any, room: int = room) -> Any:
-            return f"{x[:room]}…[+{len(x) - room}]" if isinstance(x, str) and len(x) > room else x
-
-        text = json.dumps(
-            {k: [cut(x) for x in _pair(v)] for k, v in changes.items()},
-            ensure_ascii=False,
-            default=str,
-        )
-    return text
-
-
-def _pair(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
@@ -493,7 +426,7 @@ class Workbook:
             td, table = layouts[key], TABLES[key]
             rows.setdefault(key, []).append(self._row_cells(td, rec, lang))
             log = {
-                k: [None, _audit_value(table.column(k), v)]
+                k: [None, audit_value(table.column(k), v)]
                 for k, v in rec.items()
                 if k not in _SYSTEM_KEYS and not same(v, None)
             }
@@ -653,7 +586,7 @@ class Workbook:
     def _change_log(key: str, current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict:
         table = TABLES[key]
         return {
-            k: [_audit_value(table.column(k), current.get(k)), _audit_value(table.column(k), v)]
+            k: [audit_value(table.column(k), current.get(k)), audit_value(table.column(k), v)]
             for k, v in changes.items()
             if k in table.keys and k not in ("id", "version")
         }
