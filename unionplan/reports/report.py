@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import py
-from unionplan.data.workbook import WorkbookData
 from unionplan.reports import figures as rfig
 from unionplan.reports import narrative as words
 from unionplan.reports.narrative import Figure
