@@ -43,9 +43,10 @@ _DUPLICATE_SEEN = "_aid_case_duplicate"
 EVENTS = schema.AID_EVENTS
 
 
-def submit(fn: Callable[[], Any], table: schema.Table, success: str) -> None:
-    """Run a write of the aid pages; on success clear the cache, flash and rerun; on a
-    refusal show why, in the reader's language, keeping the input."""
+def submit(fn: Callable[[], Any], table: schema.Table, success: str | Callable[[], str]) -> None:
+    """Run a write of the aid pages; on success clear the cache, flash the message (or
+    what `success()` says once the write is done) and rerun; on a refusal show why, in
+    the reader's language, keeping the input."""
     try:
         with queue_notice():
             fn()
@@ -67,7 +68,7 @@ def submit(fn: Callable[[], Any], table: schema.Table, success: str) -> None:
         show_error(exc)
         return
     clear_cache()
-    flash(success)
+    flash(success() if callable(success) else success)
     st.rerun()
 
 
