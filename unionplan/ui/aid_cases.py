@@ -38,8 +38,15 @@ from unionplan.ui.aid import CASES, case_choices, day, label, labeller, money, u
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 from unionplan.ui.history import case_history
 
-OVERRIDE_KEY = "aid_case_override"  # "file anyway": offered once a duplicate was found
-_DUPLICATE_SEEN = "_aid_case_duplicate"
+# "File anyway", per form ("<form key>:override"): offered once a duplicate was found.
+OVERRIDE = "override"
+_DUPLICATE_SEEN = "_duplicate_seen"
+
+
+def _override(form_key: str) -> bool:
+    return bool(st.session_state.get(f"{form_key}:{OVERRIDE}"))
+
+
 EVENTS = schema.AID_EVENTS
 
 
@@ -51,7 +58,6 @@ def submit(fn: Callable[[], Any], table: schema.Table, success: str | Callable[[
         with queue_notice():
             fn()
     except aid_cases.DuplicateCaseError as exc:
-        st.session_state[_DUPLICATE_SEEN] = True
         show_error(exc)
         return
     except OverdrawError as exc:
@@ -116,8 +122,8 @@ def _validate(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _save(opened: Mapping[str, Any] | None, values: dict[str, Any]) -> Any:
-    override = bool(st.session_state.get(OVERRIDE_KEY))
+def _save(opened: Mapping[str, Any] | None, values: dict[str, Any], form_key: str) -> Any:
+    override = _override(form_key)
     try:
         if opened is None:
             return aid_cases.add_case(workbook(), values, actor=person(), override=override)
@@ -131,7 +137,7 @@ def _save(opened: Mapping[str, Any] | None, values: dict[str, Any]) -> Any:
             override=override,
         )
     except aid_cases.DuplicateCaseError:
-        st.session_state[_DUPLICATE_SEEN] = True
+        st.session_state[f"{form_key}:{_DUPLICATE_SEEN}"] = True
         raise
     except ConflictError as exc:
         # The shared conflict view is for the generic update; here the officer reloads.
@@ -186,19 +192,21 @@ def case_form(d: WorkbookData, record: Mapping[str, Any] | None, key: str) -> Re
         submit_label=t("aidui.case_add" if record is None else "aidui.case_save"),
         added=lambda v: t("aidui.case_added"),
         saved=lambda v: t("aidui.case_saved"),
-        save=_save,
+        save=lambda opened, values: _save(opened, values, key),
     )
 
 
-def override_box() -> None:
-    """The explicit "file anyway", offered once a duplicate was refused."""
-    if st.session_state.get(_DUPLICATE_SEEN) or st.session_state.get(OVERRIDE_KEY):
-        st.checkbox(t("aidui.override"), key=OVERRIDE_KEY, help=t("aidui.override_help"))
+def override_box(form_key: str) -> None:
+    """The explicit "file anyway" of a form, offered once it refused a duplicate."""
+    if st.session_state.get(f"{form_key}:{_DUPLICATE_SEEN}") or _override(form_key):
+        st.checkbox(
+            t("aidui.override"), key=f"{form_key}:{OVERRIDE}", help=t("aidui.override_help")
+        )
 
 
 def add_case(d: WorkbookData) -> None:
     record_form(case_form(d, None, "aid_add"))
-    override_box()
+    override_box("aid_add")
 
 
 # ------------------------------------------------------------------ one case
@@ -217,8 +225,9 @@ def pick_case(d: WorkbookData, ids: list[str]) -> dict[str, Any] | None:
 
 
 def edit_case(d: WorkbookData, case: Mapping[str, Any]) -> None:
-    record_form(case_form(d, case, f"aid_edit_{case['id']}"), case)
-    override_box()
+    key = f"aid_edit_{case['id']}"
+    record_form(case_form(d, case, key), case)
+    override_box(key)
 
 
 def status_form(case: Mapping[str, Any]) -> None:
@@ -251,7 +260,7 @@ def status_form(case: Mapping[str, Any]) -> None:
             lambda: lifecycle.change_status(
                 workbook(), str(case["id"]), to, reason=reason, actor=person(),
                 expected_version=int(case.get("version") or 0), date=when,
-                review_date=review, override=bool(st.session_state.get(OVERRIDE_KEY)),
+                review_date=review, override=_override(f"aid_edit_{case['id']}"),
             ),
             EVENTS,
             t("aidui.status_done", status=label(CASES, "status", to)),
