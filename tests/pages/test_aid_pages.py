@@ -255,3 +255,18 @@ def test_a_viewer_gets_no_campaign_form_and_no_sign_off_sheet(
     captions = [c.value for c in at.caption]
     assert i18n.t("aidui.read_only", "zh-Hans") in captions
     assert i18n.t("aidui.no_campaigns", "zh-Hans") in captions  # the demo pays no campaign
+
+
+@pytest.mark.parametrize(("who", "told"), [(OFFICER, True), (person("leader", "viewer"), False)])
+def test_the_overview_tells_an_aid_officer_how_many_reviews_are_due(
+    demo_workbook: Path, monkeypatch: pytest.MonkeyPatch, who: Person, told: bool
+) -> None:
+    import datetime as dt
+
+    from unionplan.aid import reviews
+
+    due = reviews.due_count(_load(demo_workbook), dt.date.today())
+    at = _as(who, monkeypatch, "overview")
+    label = i18n.t("overview.metric_reviews_due", "zh-Hans")
+    shown = [m.value for m in at.metric if m.label == label]
+    assert shown == ([str(due)] if told else [])

@@ -51,7 +51,16 @@ def label(table: schema.Table, key: str, code: Any) -> str:
 
 
 def labeller(table: schema.Table, key: str) -> Callable[[Any], str]:
-    return lambda code: label(table, key, code) or "—"
+    """A widget's format_func for a column's codes. The language is bound now: AppTest
+    (and Streamlit itself) may call it outside the script run, with no session at hand."""
+    enum, lg = table.column(key).enum, lang()
+
+    def fmt(code: Any) -> str:
+        if is_blank(code):
+            return "—"
+        return enum.label(str(code), lg) if enum is not None else str(code)
+
+    return fmt
 
 
 def unit_names(d: WorkbookData) -> dict[str, str]:
@@ -155,13 +164,13 @@ def register_filters(d: WorkbookData) -> dict[str, Any]:
     causes = c4.multiselect(
         CASES.column("causes").label.get(lang()),
         schema.HARDSHIP_CAUSE.codes(),
-        format_func=lambda c: schema.HARDSHIP_CAUSE.label(c, lang()),
+        format_func=labeller(CASES, "causes"),
         key=FILTER_KEYS[3],
     )
     paired = c5.selectbox(
         t("aidui.filter_paired"),
         ["all", "paired", "unpaired"],
-        format_func=lambda v: t(f"aidui.paired_{v}"),
+        format_func={v: t(f"aidui.paired_{v}") for v in ("all", "paired", "unpaired")}.get,
         key=FILTER_KEYS[4],
     )
     return {"statuses": statuses, "levels": levels, "units": units, "causes": causes,
