@@ -147,24 +147,28 @@ def register_filters(d: WorkbookData) -> dict[str, Any]:
         CASES.column("status").label.get(lang()),
         schema.CASE_STATUS.codes(),
         format_func=labeller(CASES, "status"),
+        placeholder=t("aidui.any"),
         key=FILTER_KEYS[0],
     )
     levels = c2.multiselect(
         CASES.column("level").label.get(lang()),
         schema.HARDSHIP_LEVEL.codes(),
         format_func=labeller(CASES, "level"),
+        placeholder=t("aidui.any"),
         key=FILTER_KEYS[1],
     )
     units = c3.multiselect(
         CASES.column("unit").label.get(lang()),
         list(names),
         format_func=lambda u: names.get(u, u),
+        placeholder=t("aidui.any"),
         key=FILTER_KEYS[2],
     )
     causes = c4.multiselect(
         CASES.column("causes").label.get(lang()),
         schema.HARDSHIP_CAUSE.codes(),
         format_func=labeller(CASES, "causes"),
+        placeholder=t("aidui.any"),
         key=FILTER_KEYS[3],
     )
     paired = c5.selectbox(

@@ -140,24 +140,28 @@ def plan_form(d: WorkbookData) -> None:
             schema.CASE_STATUS.codes(),
             default=list(sts.ON_FILE),
             format_func=labeller(cases, "status"),
+            placeholder=t("aidui.any"),
             key="aid_k_status",
         )
         levels = f2.multiselect(
             cases.column("level").label.get(lang()),
             schema.HARDSHIP_LEVEL.codes(),
             format_func=labeller(cases, "level"),
+            placeholder=t("aidui.any"),
             key="aid_k_level",
         )
         units = f3.multiselect(
             cases.column("unit").label.get(lang()),
             list(names),
             format_func=lambda u: names.get(u, u),
+            placeholder=t("aidui.any"),
             key="aid_k_unit",
         )
         causes = f4.multiselect(
             cases.column("causes").label.get(lang()),
             schema.HARDSHIP_CAUSE.codes(),
             format_func=labeller(cases, "causes"),
+            placeholder=t("aidui.any"),
             key="aid_k_cause",
         )
         a1, a2, a3 = st.columns(3)
