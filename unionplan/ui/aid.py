@@ -26,6 +26,7 @@ from unionplan.data.values import is_blank
 from unionplan.ui import lang, person, t
 
 CASES = schema.AID_CASES
+METRIC_WIDTH = 110  # px: the three counts fit side by side on a phone (358 px)
 PAYMENTS = schema.AID_PAYMENTS
 
 
@@ -239,10 +240,13 @@ def review_metrics(d: WorkbookData, today: dt.date) -> None:
     """Counts everyone may see: cases on file, reviews due, cases without a cadre."""
     cases = d.df("aid_cases")
     on_file = 0 if cases.empty else int(cases["status"].isin(sts.ON_FILE).sum())
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("aidui.metric_on_file"), on_file)
-    c2.metric(t("aidui.metric_due"), reviews.due_count(d, today))
-    c3.metric(t("aidui.metric_unpaired"), len(reviews.unpaired_cases(d)))
+    with st.container(horizontal=True):  # side by side on a phone as well
+        for key, value in (
+            ("aidui.metric_on_file", on_file),
+            ("aidui.metric_due", reviews.due_count(d, today)),
+            ("aidui.metric_unpaired", len(reviews.unpaired_cases(d))),
+        ):
+            st.metric(t(key), value, border=True, width=METRIC_WIDTH)
 
 
 def pairing_table(d: WorkbookData) -> None:

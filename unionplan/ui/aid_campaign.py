@@ -25,7 +25,16 @@ from unionplan.data.values import is_blank
 from unionplan.errors import ValidationError
 from unionplan.ops.backup import XLSX_MIME
 from unionplan.ui import lang, person, t, workbook
-from unionplan.ui.aid import PAYMENTS, day, label, labeller, masked_rows, money, unit_names
+from unionplan.ui.aid import (
+    PAYMENTS,
+    case_visible,
+    day,
+    label,
+    labeller,
+    masked_rows,
+    money,
+    unit_names,
+)
 from unionplan.ui.aid_cases import submit
 from unionplan.ui.forms import show_problems
 
@@ -78,6 +87,8 @@ def written_table(d: WorkbookData) -> None:
 def signoff_download(d: WorkbookData, campaign_id: str, key: str) -> None:
     """The sign-off sheet of a written campaign (names: aid officers only)."""
     rows = campaigns.campaign_rows(d, campaign_id)
+    visible = case_visible(d)  # a scoped officer's sheet: the families of their units only
+    rows = rows[[visible(u) for u in rows["unit"]]] if not rows.empty else rows
     if rows.empty:
         return
     kind = str(rows["kind"].iloc[0])
