@@ -23,9 +23,10 @@ from tests.memory_store import MemoryStore
 from tests.people import admin, person
 from unionplan.data import access, schema
 from unionplan.data.access import LOCAL_ADMIN, ROLES, UnitTree
+from unionplan.data.cells import to_cell
 from unionplan.data.store.base import Grid
 from unionplan.data.tables import parse_workbook
-from unionplan.data.workbook import RecordUpdate, Workbook, to_cell
+from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import PermissionDeniedError
 from unionplan.ops import backup, demo, transfer
 
