@@ -301,8 +301,10 @@ def test_a_loop_of_parents_in_the_sheet_ends() -> None:
         (person("a", "aid", unit="U-IN"), "U-IN-2", True),
         (person("a", "aid", unit="U-IN"), "U-OUT", False),
         (person("a", "aid", unit="U-IN"), None, False),
-        (person("x", "admin"), "U-OUT", True),
-        (LOCAL_ADMIN, "U-OUT", True),
+        (person("x", "admin"), "U-OUT", False),  # running the app opens no hardship file
+        (person("x", "admin", "aid"), "U-OUT", True),
+        (person("x", "admin", "aid", unit="U-IN"), "U-OUT", True),  # an admin is never scoped
+        (LOCAL_ADMIN, "U-OUT", True),  # single-person mode keeps its own files
     ],
 )
 def test_who_sees_personal_data(who: access.Person, case_unit: str | None, sees: bool) -> None:
