@@ -42,7 +42,17 @@ PHONE = {"width": 390, "height": 844}
 
 # Every page the navigation shows, by name: its script is pages/<name>.py, its title
 # common.nav.<name>, its URL path `url_for(name)`.
-PAGES = ["overview", "calendar", "activities", "targets", "data", "users"]
+PAGES = [
+    "overview",
+    "calendar",
+    "activities",
+    "targets",
+    "reports",
+    "plan_import",
+    "new_plan",
+    "data",
+    "users",
+]
 
 
 def url_for(name: str) -> str:
