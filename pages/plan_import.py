@@ -35,10 +35,11 @@ if read is None:
 reading, preview = read
 
 st.subheader(ui.t("reports.import.preview_heading"))
-view.issues(preview)
 if preview.empty:
+    view.issues(preview)  # why nothing was found
     st.info(ui.t("reports.import.nothing"))
     st.stop()
 edited = view.edit(preview, reading)
+view.issues(preview)
 st.divider()
 view.import_button(d, edited)

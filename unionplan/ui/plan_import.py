@@ -182,7 +182,8 @@ def edit(preview: ImportPreview, reading: str) -> ImportPreview:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_order=("include", "start", "end", "title", "category", "responsible", "theme"),
+        # The title right after the tick: on a phone it is what shows without scrolling.
+        column_order=("include", "title", "start", "end", "category", "responsible", "theme"),
         column_config={
             "include": st.column_config.CheckboxColumn(
                 t("reports.import.col_include"), default=True
@@ -192,7 +193,10 @@ def edit(preview: ImportPreview, reading: str) -> ImportPreview:
             ),
             "end": st.column_config.TextColumn(_label(ACTIVITIES, "end")),
             "title": st.column_config.TextColumn(
-                _label(ACTIVITIES, "title"), max_chars=limits.FIELD_CHARS["title"], required=True
+                _label(ACTIVITIES, "title"),
+                max_chars=limits.FIELD_CHARS["title"],
+                required=True,
+                width="large",
             ),
             "category": _choices(
                 ACTIVITY_CATEGORY, lg, label=_label(ACTIVITIES, "category"), default="other"
@@ -226,7 +230,10 @@ def edit(preview: ImportPreview, reading: str) -> ImportPreview:
                 t("reports.import.col_include"), default=True
             ),
             "title": st.column_config.TextColumn(
-                _label(TARGETS, "title"), max_chars=limits.FIELD_CHARS["title"], required=True
+                _label(TARGETS, "title"),
+                max_chars=limits.FIELD_CHARS["title"],
+                required=True,
+                width="large",
             ),
             "value": st.column_config.NumberColumn(_label(TARGETS, "target_value")),
             "unit": st.column_config.TextColumn(_label(TARGETS, "unit_of_measure")),

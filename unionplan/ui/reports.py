@@ -236,7 +236,8 @@ def preview(rep: Report, choice: Choice) -> dict[str, str]:
             _text_area(rep, scope, s.key, md_text(s.heading))
     part("h_aid")
     _text_area(rep, scope, AID, words.t("h_aid", lg), hidden=True)
-    _table(rows.header(rows.AID_COLUMNS, lg), rows.aid_rows(rep), "rep_aid")
+    if rep.aid.by_kind:  # else the narrative says no aid was paid; a row of zeros adds nothing
+        _table(rows.header(rows.AID_COLUMNS, lg), rows.aid_rows(rep), "rep_aid")
     if rep.personal:
         if rep.aid.payments:
             st.markdown(f"**{words.t('h_aid_payments', lg)}**")
