@@ -1,4 +1,5 @@
-"""数据与连接: which workbook is in use, its data issues, a backup, and a Google Sheet."""
+"""数据与连接: which workbook is in use, its data issues, a backup, the history of changes,
+and a Google Sheet."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from unionplan.errors import UnionplanError
 from unionplan.ops import connect
 from unionplan.ui.backup import backup_button
 from unionplan.ui.connection import google_connect
+from unionplan.ui.history import history_section
 from unionplan.ui.locks import office_lock_notice
 
 ui.page_header("common.nav.data")
@@ -59,6 +61,10 @@ if d:
     st.subheader(ui.t("data.backup_heading"))
     st.caption(ui.t("data.backup_help"))
     backup_button(d)
+
+# -- who changed what -------------------------------------------------------------------
+if d:
+    history_section(d)
 
 # -- Google Sheets ----------------------------------------------------------------------
 st.subheader(ui.t("data.google_heading"))

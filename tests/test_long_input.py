@@ -21,13 +21,13 @@ from typing import Any
 
 import pytest
 
-from unionplan import ui
+from unionplan import history, ui
 from unionplan.aid import idcard
 from unionplan.aid.cases import check_case
 from unionplan.aid.money import to_money
 from unionplan.data import limits, parse, privacy, schema
 from unionplan.data.sheet_address import sheet_key
-from unionplan.data.workbook import parse_workbook, read_table
+from unionplan.data.tables import parse_workbook, read_table
 from unionplan.goals import targets
 from unionplan.ops.config import parse_location
 from unionplan.plan import activities, recurrence
@@ -167,8 +167,8 @@ READERS: dict[str, Callable[[str], Any]] = {
     "targets.parse_milestones": lambda t: targets.parse_milestones(t, YEAR),
     "targets.clean_target": _target_form,
     "targets.clean_progress": _progress_form,
-    "workbook.read_table": _read_every_kind,
-    "workbook.parse_workbook": _whole_workbook,
+    "tables.read_table": _read_every_kind,
+    "tables.parse_workbook": _whole_workbook,
     "privacy.mask(name)": lambda t: privacy.mask("name", t),
     "privacy.mask(id_number)": lambda t: privacy.mask("id_number", t),
     "privacy.mask(phone)": lambda t: privacy.mask("phone", t),
@@ -179,6 +179,8 @@ READERS: dict[str, Callable[[str], Any]] = {
     "sheet_address.sheet_key": sheet_key,
     "config.parse_location": _quiet(lambda t: parse_location(t)),
     "ui.lang_from_param": ui.lang_from_param,
+    "history.parse_changes": history.parse_changes,
+    "history.table_key": history.table_key,
     "plan_text.parse_plan_text": _quiet(lambda t: parse_plan_text(t, YEAR)),
     "importer.read_plan(csv)": _quiet(
         lambda t: read_plan(f"月份,活动\n{t},{t}\n".encode(), "plan.csv", year=YEAR)

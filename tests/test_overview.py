@@ -9,7 +9,7 @@ import pytest
 
 from unionplan import overview
 from unionplan.data import schema
-from unionplan.data.workbook import WorkbookData, parse_workbook
+from unionplan.data.tables import WorkbookData, parse_workbook
 from unionplan.goals import targets
 
 TODAY = dt.date(2026, 5, 15)

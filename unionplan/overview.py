@@ -18,7 +18,7 @@ from unionplan import i18n
 from unionplan.data import periods, schema
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import last_day
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.goals import targets
 from unionplan.plan import activities
 

@@ -12,7 +12,8 @@ import pytest
 from tests.memory_store import MemoryStore
 from unionplan.data import schema
 from unionplan.data.store.base import Grid
-from unionplan.data.workbook import Workbook, WorkbookData, parse_workbook, to_cell
+from unionplan.data.tables import WorkbookData, parse_workbook
+from unionplan.data.workbook import Workbook, to_cell
 
 LANG = "zh-Hans"
 TODAY = dt.date(2026, 5, 15)

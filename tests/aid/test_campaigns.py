@@ -27,7 +27,8 @@ from unionplan.aid.cases import CaseFilter
 from unionplan.aid.fund import OverdrawError, current_balances
 from unionplan.data.store.gsheets import GSheetsStore
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import BackendUnavailableError, ValidationError
 
 D = Decimal

@@ -21,7 +21,8 @@ from unionplan.aid.cases import (
     unit_subtree,
     update_case,
 )
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 

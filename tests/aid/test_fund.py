@@ -19,7 +19,7 @@ from unionplan.aid.fund import (
     current_balances,
     ledger,
 )
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 
 D = Decimal
 

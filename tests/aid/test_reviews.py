@@ -13,7 +13,7 @@ from unionplan.aid.reviews import (
     review_state,
     unpaired_cases,
 )
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 
 
 def test_review_states() -> None:

@@ -11,7 +11,7 @@ import pytest
 from tests.aid.conftest import CASES, ID_X, PAYMENTS, data_of, standard
 from unionplan.aid import charts, stats
 from unionplan.aid.fund import balances
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 
 D = Decimal
 MORE = [

@@ -24,7 +24,8 @@ from tests.people import admin, person
 from unionplan.data import access, schema
 from unionplan.data.access import LOCAL_ADMIN, ROLES, UnitTree
 from unionplan.data.store.base import Grid
-from unionplan.data.workbook import RecordUpdate, Workbook, parse_workbook, to_cell
+from unionplan.data.tables import parse_workbook
+from unionplan.data.workbook import RecordUpdate, Workbook, to_cell
 from unionplan.errors import PermissionDeniedError
 from unionplan.ops import backup, demo, transfer
 

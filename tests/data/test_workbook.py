@@ -9,7 +9,8 @@ import pytest
 from tests.memory_store import MemoryStore
 from tests.people import admin
 from unionplan.data.parse import PlanDate
-from unionplan.data.workbook import Workbook, parse_workbook
+from unionplan.data.tables import parse_workbook
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ConflictError, NotFoundError
 
 SETTINGS = [["编号", "项目", "值"], ["S-1", "plan_year", "2026"], ["S-2", "language", "简体中文"]]

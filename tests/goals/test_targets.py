@@ -10,7 +10,8 @@ import pytest
 
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import TABLES
-from unionplan.data.workbook import WorkbookData, parse_workbook, to_cell
+from unionplan.data.tables import WorkbookData, parse_workbook
+from unionplan.data.workbook import to_cell
 from unionplan.errors import ValidationError
 from unionplan.goals import targets as tg
 

@@ -14,7 +14,8 @@ from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import TABLES
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData, parse_workbook
+from unionplan.data.tables import WorkbookData, parse_workbook
+from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError
 from unionplan.goals import targets
 from unionplan.ops import demo

@@ -12,7 +12,7 @@ from tests.people import admin
 from unionplan.data.store.base import Store
 from unionplan.data.store.gsheets import GSheetsStore
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import parse_workbook
+from unionplan.data.tables import parse_workbook
 from unionplan.errors import UnionplanError
 from unionplan.ops import demo, transfer
 

@@ -3,7 +3,8 @@
 `open_app` starts a session on app.py (the overview) and `open_page` one that opens a page
 directly, as a bookmark would; both run app.py's shell around the page (see conftest.py).
 `clear_caches` empties what Streamlit caches across sessions (the loaded workbook among it),
-for a test that changed the workbook behind the app's back.
+for a test that changed the workbook behind the app's back. `page_text` is everything a
+session's page tree holds, as text: what a test searches for a value that must not show.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
+from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from tests import ROOT
@@ -52,3 +55,23 @@ def open_page(page: str, *, lang: str | None = None) -> AppTest:
 def clear_caches() -> None:
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def page_text(at: Any) -> str:
+    """Everything the page tree of `at` (a session, or one block of it) holds, as text:
+    every element's message and every table's cells (a dataframe's cells travel as Arrow
+    bytes, so they are read from its value)."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        value = getattr(node, "value", None)
+        if isinstance(value, pd.DataFrame):
+            out.append(value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(text_format.MessageToString(proto, as_utf8=True))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(getattr(at, "_tree", at))
+    return "\n".join(out)

@@ -14,7 +14,8 @@ from tests.pages.apptest import open_page
 from tests.pages.report_helpers import problems, signed_in
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.plan import newyear
 from unionplan.ui import new_plan as view
 

@@ -18,7 +18,8 @@ from tests.pages.report_helpers import problems, signed_in
 from tests.reports.test_plan_text import PLAN3_COUNTS, PLAN7_COUNTS
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.reports import importer
 from unionplan.reports.plan_text import parse_plan_text
 from unionplan.ui import plan_import as view

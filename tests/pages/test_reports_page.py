@@ -25,7 +25,8 @@ from tests.pages.report_helpers import (
 )
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.markup import md_text
 from unionplan.reports import report as report_module
 from unionplan.ui import reports as view

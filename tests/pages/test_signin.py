@@ -13,12 +13,12 @@ from typing import Any
 import pandas as pd
 import pytest
 import streamlit as st
-from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
 from tests.auth.conftest import CHEAP
 from tests.fake_sheets import FakeSheets, fake_sheets  # noqa: F401 - pytest fixture
+from tests.pages.apptest import page_text as _texts
 from tests.people import admin
 from unionplan import i18n
 from unionplan.auth import manage, passwords, signin
@@ -108,25 +108,6 @@ def _sign_in_form(at: AppTest, login: str, password: str) -> AppTest:
     at.text_input(key="_signin_w_login").input(login)
     at.text_input(key="_signin_w_password").input(password)
     return at.button[0].click().run()
-
-
-def _texts(at: AppTest) -> str:
-    """Everything the session's page tree holds, as text: every element's message and
-    every table's cells (a dataframe's cells travel as Arrow bytes)."""
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        value = getattr(node, "value", None)
-        if isinstance(value, pd.DataFrame):
-            out.append(value.to_csv())
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(text_format.MessageToString(proto, as_utf8=True))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
 
 
 def _titles(at: AppTest) -> list[str]:

@@ -14,7 +14,8 @@ from tests.pages.apptest import PointApp, clear_caches, open_page
 from tests.people import admin
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 
 # A past plan year: the selector opens on the whole year, seen as at 31 December, so the
 # statuses do not depend on the day the test runs.

@@ -11,8 +11,8 @@ import pytest
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import LANGS
+from unionplan.data.tables import WorkbookData, parse_workbook
 from unionplan.data.values import changes
-from unionplan.data.workbook import WorkbookData, parse_workbook
 from unionplan.errors import ValidationError
 from unionplan.plan import activities, calendar_view, holidays
 from unionplan.plan.activities import Filters

@@ -11,7 +11,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event
 
-from unionplan.data.workbook import WorkbookData, parse_workbook
+from unionplan.data.tables import WorkbookData, parse_workbook
 from unionplan.plan import ics, recurrence
 
 D = dt.date

@@ -13,7 +13,8 @@ import docx
 import pytest
 
 from tests.memory_store import MemoryStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.ops import demo
 
 TODAY = dt.date(2026, 11, 20)

@@ -16,7 +16,8 @@ from docx.oxml.ns import qn
 from tests.memory_store import MemoryStore
 from tests.reports.conftest import TODAY, docx_paragraphs, docx_tables, docx_text, fake_png
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.reports.docx_report import to_docx
 from unionplan.reports.report import AID, OVERVIEW, build_report
 from unionplan.reports.workplan import workplan_docx

@@ -19,7 +19,7 @@ from tests.reports.conftest import TODAY, docx_tables, docx_text, fake_png, find
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import period_bounds
 from unionplan.data.schema import AID_KIND
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.goals import assessment
 from unionplan.goals.targets import evaluate
 from unionplan.reports.docx_report import to_docx

@@ -10,7 +10,7 @@ import pytest
 
 from tests.people import person
 from tests.reports.conftest import TODAY, docx_text, fake_png
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.reports.docx_report import to_docx
 from unionplan.reports.report import build_report, may_see_personal
 from unionplan.reports.xlsx_report import to_xlsx

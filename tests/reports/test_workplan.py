@@ -8,7 +8,7 @@ import io
 import docx
 
 from tests.reports.conftest import docx_tables
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.reports.workplan import workplan_docx
 
 

@@ -26,7 +26,8 @@ from unionplan.aid.notice import Notice
 from unionplan.data import parse
 from unionplan.data.access import Person
 from unionplan.data.schema import AID_KIND, AID_PAYMENTS
-from unionplan.data.workbook import Workbook, WorkbookData, new_id
+from unionplan.data.tables import WorkbookData, new_id
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 CAMPAIGN_PREFIX = "K"  # campaign ids, "K-7KQ3ZP9M": no table of their own, a column of payments

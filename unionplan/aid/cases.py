@@ -22,7 +22,8 @@ from unionplan.aid.money import to_money
 from unionplan.aid.notice import Notice
 from unionplan.data import parse, schema
 from unionplan.data.access import Person
-from unionplan.data.workbook import Workbook, WorkbookData, new_id
+from unionplan.data.tables import WorkbookData, new_id
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 # Bounds on what the case form takes: far below Excel's 32,767 characters a cell, long

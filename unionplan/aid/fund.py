@@ -24,7 +24,8 @@ from unionplan.aid.notice import Notice
 from unionplan.data import parse
 from unionplan.data.access import Person
 from unionplan.data.schema import FUND_SOURCE
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 UNASSIGNED = ""  # the source of rows that name none: kept apart, never merged into one

@@ -18,7 +18,8 @@ from unionplan.aid.cases import DuplicateCaseError, find_duplicates, override_ev
 from unionplan.aid.money import to_money
 from unionplan.data import parse
 from unionplan.data.access import Person
-from unionplan.data.workbook import RecordUpdate, Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import ValidationError
 
 MAX_DETAILS = 2000  # characters of a reason or a visit note

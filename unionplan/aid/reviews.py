@@ -14,7 +14,7 @@ import pandas as pd
 
 from unionplan.aid import status as st
 from unionplan.data import parse
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 
 DUE_WITHIN_DAYS = 30  # a review this close is due: the officer needs time to visit
 

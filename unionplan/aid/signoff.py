@@ -26,7 +26,7 @@ from unionplan import i18n
 from unionplan.aid.money import money_capital, money_sum, to_money
 from unionplan.data import parse
 from unionplan.data.schema import AID_KIND
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.data.xlsx_export import CellWriter
 
 # Faces every Chinese Windows and macOS has; the charset tells Excel which script.

@@ -22,7 +22,7 @@ from unionplan.aid.money import ZERO, money_text, to_money
 from unionplan.data import parse
 from unionplan.data.periods import quarter_bounds, year_bounds
 from unionplan.data.schema import AID_KIND, HARDSHIP_CAUSE
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 
 NO_CAUSE = ""  # cases whose causes were not filled in
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from unionplan.data import parse
 from unionplan.data.schema import AID_EVENTS
-from unionplan.data.workbook import new_id
+from unionplan.data.tables import new_id
 
 APPLICATION = "applied"
 VERIFIED = "reviewing"

@@ -47,8 +47,8 @@ from unionplan.data.periods import (
     quarter_of,
     year_bounds,
 )
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import is_blank, py
-from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment
 from unionplan.plan.activities import expand

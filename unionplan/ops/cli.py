@@ -32,7 +32,8 @@ from unionplan.data.access import LOCAL_ADMIN
 from unionplan.data.parse import PlanDate
 from unionplan.data.sheet_address import sheet_key
 from unionplan.data.store.base import Store
-from unionplan.data.workbook import Workbook, WorkbookData, parse_workbook
+from unionplan.data.tables import WorkbookData, parse_workbook
+from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError
 from unionplan.ops import demo, transfer, usercli
 from unionplan.ops.config import Location, open_store, parse_location, read_secrets

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from unionplan.data import schema
 from unionplan.data.access import Person, check_admin
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.tables import find_header
 from unionplan.data.values import is_blank
-from unionplan.data.workbook import find_header
 from unionplan.errors import UnionplanError
 
 Progress = Callable[[float, str], None]

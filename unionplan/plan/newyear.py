@@ -26,8 +26,9 @@ from unionplan.data import schema
 from unionplan.data.access import Person
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import TABLES
+from unionplan.data.tables import WorkbookData, new_id
 from unionplan.data.values import is_blank, py
-from unionplan.data.workbook import RecordUpdate, Workbook, WorkbookData, new_id
+from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import UnionplanError, ValidationError
 from unionplan.plan import holidays, recurrence
 from unionplan.plan.planbuild import PlanBuilder

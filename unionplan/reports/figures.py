@@ -33,8 +33,8 @@ from unionplan.aid import stats
 from unionplan.aid.money import ZERO, to_money
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import period_bounds, quarter_bounds
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import is_blank, py
-from unionplan.data.workbook import WorkbookData
 from unionplan.goals import assessment
 from unionplan.goals import targets as target_rules
 from unionplan.plan import activities as activity_rules

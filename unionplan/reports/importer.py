@@ -20,7 +20,8 @@ from typing import Any
 
 from unionplan.data.access import Person
 from unionplan.data.parse import PlanDate
-from unionplan.data.workbook import Workbook, WorkbookData
+from unionplan.data.tables import WorkbookData
+from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError, ValidationError
 from unionplan.goals import targets as target_rules
 from unionplan.plan import activities as activity_rules

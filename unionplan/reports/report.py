@@ -21,8 +21,8 @@ import pandas as pd
 
 from unionplan.data import access
 from unionplan.data.access import Person
+from unionplan.data.tables import WorkbookData, unit_tree
 from unionplan.data.values import py
-from unionplan.data.workbook import WorkbookData, unit_tree
 from unionplan.reports import figures as rfig
 from unionplan.reports import narrative as words
 from unionplan.reports.narrative import Figure

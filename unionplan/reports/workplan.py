@@ -16,8 +16,8 @@ from typing import Any
 
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import py
-from unionplan.data.workbook import WorkbookData
 from unionplan.plan import schedule_xlsx
 from unionplan.reports import docx_base as base
 from unionplan.reports import narrative as words

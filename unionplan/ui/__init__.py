@@ -24,7 +24,8 @@ from unionplan import files, i18n
 from unionplan.data import access, privacy
 from unionplan.data.access import Person
 from unionplan.data.schema import DEFAULT_LANG, LANGS
-from unionplan.data.workbook import DEFAULT_TTL, ROW, Workbook, WorkbookData, unit_tree
+from unionplan.data.tables import ROW, WorkbookData, unit_tree
+from unionplan.data.workbook import DEFAULT_TTL, Workbook
 from unionplan.errors import ConflictError, UnionplanError
 from unionplan.markup import md_text  # pages use it as ui.md_text: t("…", x=md_text(x))
 from unionplan.ops import demo

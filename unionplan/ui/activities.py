@@ -18,7 +18,7 @@ from unionplan import i18n
 from unionplan.data import limits
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, ACTIVITY_STATUS, RECURRENCE, Enum
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.plan import activities, recurrence
 from unionplan.ui import data, lang, md_text, person, show_error, t, workbook, write
@@ -259,6 +259,7 @@ def activity_form(
         saved=lambda values: t("activities.saved"),
         show=_value_text(d),
         on_saved=on_saved,
+        history=True,
     )
     record_form(form, record)
 

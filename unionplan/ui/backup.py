@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.ops import backup
 from unionplan.ui import person, t, workbook
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.plan import calendar_view
 from unionplan.ui import activities as act_ui
 from unionplan.ui import t

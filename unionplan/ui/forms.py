@@ -14,7 +14,8 @@ table it saves into. The component owns everything else, the same for every form
 * the write through `ui.write` (append or update-after-version-check) and a fresh form
   after a successful save;
 * a conflict (someone saved the row since it was opened): their version beside the
-  user's, and the two ways out, save mine over theirs or discard mine and load theirs.
+  user's, and the two ways out, save mine over theirs or discard mine and load theirs;
+* on request (`history`), the record's history of changes under its edit form.
 
 Widgets are keyed ``"<form key>:<field>"``; the form's own state lives under
 ``"<form key>:_state"``.
@@ -34,6 +35,7 @@ from unionplan.data.schema import Table
 from unionplan.data.values import changes, is_blank, same
 from unionplan.errors import ConflictError, ValidationError
 from unionplan.ui import clear_cache, lang, md_text, person, t, workbook, write
+from unionplan.ui.history import record_history
 
 Record = Mapping[str, Any]
 
@@ -74,6 +76,8 @@ class RecordForm:
     # users page): save(opened record or None, values). None: the workbook's append or
     # update-after-version-check, with the conflict view.
     save: Callable[[Record | None, dict[str, Any]], Any] | None = None
+    # An edit form of a workbook record shows the record's history of changes under it.
+    history: bool = False
 
     @property
     def fields(self) -> list[Field]:
@@ -226,6 +230,8 @@ def record_form(form: RecordForm, record: Record | None = None) -> None:
         submitted = st.form_submit_button(
             form.submit_label, type="primary", key=f"{form.key}_submit"
         )
+    if form.history and record is not None and form.save is None:
+        record_history(form.table.key, record.get("id"), key=form.widget("history"))
     if not submitted:
         return
     raw = {f.key: st.session_state.get(form.widget(f.key)) for f in form.fields}

@@ -17,8 +17,8 @@ import streamlit as st
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, TARGETS
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import py
-from unionplan.data.workbook import WorkbookData
 from unionplan.errors import UnionplanError, ValidationError
 from unionplan.plan import newyear
 from unionplan.reports.figures import NO_SECTION

@@ -21,7 +21,7 @@ import streamlit as st
 from unionplan import i18n
 from unionplan.data import limits
 from unionplan.data.schema import ACTIVITIES, ACTIVITY_CATEGORY, DIRECTION, METRIC, PERIOD, TARGETS
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.errors import UnionplanError
 from unionplan.reports import importer
 from unionplan.reports.plan_table import FIELDS, TABLE_SUFFIXES, table_columns

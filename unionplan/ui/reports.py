@@ -22,7 +22,7 @@ import streamlit as st
 
 from unionplan import i18n
 from unionplan.data import limits
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.goals import targets as tg
 from unionplan.reports import docx_report as rows
 from unionplan.reports import narrative as words

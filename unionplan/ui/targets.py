@@ -29,8 +29,8 @@ from unionplan.data.schema import (
     TARGETS,
     Enum,
 )
+from unionplan.data.tables import WorkbookData
 from unionplan.data.values import is_blank
-from unionplan.data.workbook import WorkbookData
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
 from unionplan.goals import targets as tg
@@ -485,6 +485,7 @@ def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) ->
         saved=lambda values: t("targets.edit_saved", title=md_text(values.get("title") or "")),
         show=lambda f, value, rec: str(_form_text(f, value, rec.get("metric"))),
         defaults=_DEFAULTS,
+        history=True,
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from unionplan.data import parse
 from unionplan.data.schema import TABLES
 from unionplan.data.store.base import Grid
-from unionplan.data.workbook import WorkbookData
+from unionplan.data.tables import WorkbookData
 from unionplan.errors import UnionplanError
 from unionplan.ops.demo.builder import DEMO_NOTE, Builder
 from unionplan.ops.demo.empty import empty_grids, start_empty
