@@ -71,6 +71,11 @@ def test_a_pasted_seed_plan_previews_its_months(demo_workbook: Path) -> None:
     (issues,) = [df.value for df in at.dataframe if df.editing_mode == "read_only"]
     assert list(issues.iloc[:, 0]) == [i.where(ZH) for i in expected.issues]
     assert len(issues) == len(expected.issues) >= 1
+    heading = i18n.t("reports.import.issues", ZH, n=len(expected.issues))
+    warnings = sum(1 for i in expected.issues if i.level == "warning")
+    if warnings:
+        heading += i18n.t("reports.import.issues_check", ZH, warnings=warnings)
+    assert f"**{heading}**" in _markdown(at)
 
 
 def test_a_span_of_months_is_one_activity_over_both(demo_workbook: Path) -> None:
@@ -118,9 +123,10 @@ def test_import_writes_once_and_importing_again_adds_nothing(
     n = sum(PLAN3_COUNTS.values())
 
     at = _paste(open_page("plan_import"), text)
-    assert i18n.t(
-        "reports.import.would", ZH, activities=n, targets=0, existing=0, excluded=0
-    ) in _markdown(at)
+    would = view.would_text(ZH, activities=n, targets=0, existing=0, excluded=0)
+    assert would in _markdown(at)
+    # Nothing skipped, nothing unticked: the sentence does not mention them.
+    assert would == i18n.t("reports.import.would", ZH, activities=n, targets=0) + "。"
     at.button(key="imp_go").click().run()
     assert not problems(at)
     assert writes == [n]  # one write, every activity in it
@@ -134,9 +140,9 @@ def test_import_writes_once_and_importing_again_adds_nothing(
     # The same plan again, here and in a new session: nothing to add, the button is off.
     assert at.button(key="imp_go").disabled
     again = _paste(open_page("plan_import"), text)
-    assert i18n.t(
-        "reports.import.would", ZH, activities=0, targets=0, existing=n, excluded=0
-    ) in _markdown(again)
+    would = view.would_text(ZH, activities=0, targets=0, existing=n, excluded=0)
+    assert i18n.t("reports.import.would_existing", ZH, n=n) in would
+    assert would in _markdown(again)
     assert again.button(key="imp_go").disabled
     assert writes == [n]
     assert len(_load(demo_workbook).df("activities")) == before + n
@@ -158,9 +164,9 @@ def test_corrections_in_the_tables_are_what_is_imported(demo_workbook: Path) -> 
     }
     at.run()
     n = sum(PLAN3_COUNTS.values())
-    assert i18n.t(
-        "reports.import.would", ZH, activities=n, targets=0, existing=0, excluded=1
-    ) in _markdown(at)
+    would = view.would_text(ZH, activities=n, targets=0, existing=0, excluded=1)
+    assert i18n.t("reports.import.would_excluded", ZH, n=1) in would
+    assert would in _markdown(at)
     at.button(key="imp_go").click().run()
     assert not problems(at)
     acts = _load(demo_workbook).df("activities")

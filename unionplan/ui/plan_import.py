@@ -199,7 +199,11 @@ def edit(preview: ImportPreview, reading: str) -> ImportPreview:
                 width="large",
             ),
             "category": _choices(
-                ACTIVITY_CATEGORY, lg, label=_label(ACTIVITIES, "category"), default="other"
+                ACTIVITY_CATEGORY,
+                lg,
+                label=_label(ACTIVITIES, "category"),
+                default="other",
+                width="medium",  # "Democratic management" whole, not cut off
             ),
             "responsible": st.column_config.TextColumn(_label(ACTIVITIES, "responsible")),
             "theme": st.column_config.TextColumn(t("reports.import.col_theme")),
@@ -278,7 +282,10 @@ def issues(preview: ImportPreview) -> None:
         st.caption(t("reports.import.no_issues"))
         return
     warnings = sum(1 for i in preview.issues if i.level == "warning")
-    st.markdown(f"**{t('reports.import.issues', n=len(preview.issues), warnings=warnings)}**")
+    heading = t("reports.import.issues", n=len(preview.issues))
+    if warnings:  # "(0 to check)" would only make the person look for what is not there
+        heading += t("reports.import.issues_check", warnings=warnings)
+    st.markdown(f"**{heading}**")
     st.dataframe(issues_frame(preview, lg), hide_index=True, width="stretch", key="imp_issues")
 
 
@@ -291,12 +298,24 @@ def _row_problem(row: Any, problems: Mapping[str, list[str]]) -> str:
     return f"- {where} {md_text(row.title)}: {md_text(message)}"
 
 
+def would_text(lg: str, *, activities: int, targets: int, existing: int, excluded: int) -> str:
+    """What the import would do, in one sentence: the skipped and the unticked named only
+    when there are some."""
+    tr = lambda key, **kw: i18n.t(f"reports.import.{key}", lg, **kw)  # noqa: E731
+    parts = [tr("would", activities=activities, targets=targets)]
+    if existing:
+        parts.append(tr("would_existing", n=existing))
+    if excluded:
+        parts.append(tr("would_excluded", n=excluded))
+    return tr("would_sep").join(parts) + tr("would_end")
+
+
 def import_button(d: WorkbookData, edited: ImportPreview) -> None:
     """What the import would do, and the button that does it in one write."""
     plan = importer.plan_import(edited, importer.existing_keys(d), strict=False)
     st.markdown(
-        t(
-            "reports.import.would",
+        would_text(
+            lang(),
             activities=plan.activities,
             targets=plan.targets,
             existing=len(plan.existing),
