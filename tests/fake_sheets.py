@@ -36,7 +36,8 @@ import pytest
 import requests
 
 from tests.fake_sheets_meta import DevMeta, MetadataRequests, copy_meta, shift_meta
-from unionplan.data.store.gsheets import EMULATOR_ENV, EmulatorSession, GSheetsStore
+from unionplan.data.store.gsheets import GSheetsStore
+from unionplan.data.store.gsheets_http import EMULATOR_ENV, EmulatorSession
 
 JSON_TYPE = "application/json; charset=UTF-8"
 # A FakeSession marks its requests with _CLIENT_HEADER; the fake marks its answer to one that

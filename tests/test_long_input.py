@@ -28,7 +28,7 @@ from unionplan.aid.money import to_money
 from unionplan.data import limits, parse, privacy, schema
 from unionplan.data.sheet_address import sheet_key
 from unionplan.data.tables import parse_workbook, read_table
-from unionplan.goals import targets
+from unionplan.goals import target_input, targets
 from unionplan.ops.config import parse_location
 from unionplan.plan import activities, recurrence
 from unionplan.reports.importer import read_plan
@@ -101,12 +101,12 @@ def _activity_form(text: str) -> Any:
 
 def _target_form(text: str) -> Any:
     fields = ("section", "title", "target_value", "baseline", "weight", "deadline")
-    return targets.clean_target({k: text for k in (*fields, "milestones", "notes")}, YEAR)
+    return target_input.clean_target({k: text for k in (*fields, "milestones", "notes")}, YEAR)
 
 
 def _progress_form(text: str) -> Any:
     values = {"date": TODAY, "value": text, "note": text, "evidence": text}
-    return targets.clean_progress(values, TARGET)
+    return target_input.clean_progress(values, TARGET)
 
 
 def _case_form(text: str) -> Any:
@@ -165,8 +165,8 @@ READERS: dict[str, Callable[[str], Any]] = {
     "recurrence.parse_occurrences": lambda t: recurrence.parse_occurrences(t, YEAR),
     "recurrence.set_state": lambda t: recurrence.set_state(t, TODAY, "done", YEAR),
     "targets.parse_milestones": lambda t: targets.parse_milestones(t, YEAR),
-    "targets.clean_target": _target_form,
-    "targets.clean_progress": _progress_form,
+    "target_input.clean_target": _target_form,
+    "target_input.clean_progress": _progress_form,
     "tables.read_table": _read_every_kind,
     "tables.parse_workbook": _whole_workbook,
     "privacy.mask(name)": lambda t: privacy.mask("name", t),

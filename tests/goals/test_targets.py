@@ -13,6 +13,7 @@ from unionplan.data.schema import TABLES
 from unionplan.data.tables import WorkbookData, parse_workbook
 from unionplan.data.workbook import to_cell
 from unionplan.errors import ValidationError
+from unionplan.goals import target_input as ti
 from unionplan.goals import targets as tg
 
 YEAR = 2026
@@ -358,7 +359,7 @@ def test_trend_points_cumulative_and_plan_line() -> None:
 
 
 def test_clean_target_normalises_and_reports_every_problem() -> None:
-    rec = tg.check_target(
+    rec = ti.check_target(
         {
             "title": " 建会率 ",
             "metric": "rate",
@@ -375,7 +376,7 @@ def test_clean_target_normalises_and_reports_every_problem() -> None:
     assert rec["direction"] == "at_least" and rec["period"] == "year"
     assert rec["weight"] == 10
     with pytest.raises(ValidationError) as exc:
-        tg.check_target(
+        ti.check_target(
             {
                 "title": "",
                 "metric": "rate",
@@ -396,9 +397,9 @@ def test_clean_target_normalises_and_reports_every_problem() -> None:
         "count_source": ["targets.v_source_count_only"],
         "count_category": ["targets.v_category_needed"],
     }
-    _, problems = tg.clean_target({"title": "x", "metric": "count"}, YEAR)
+    _, problems = ti.clean_target({"title": "x", "metric": "count"}, YEAR)
     assert problems == {"target_value": ["targets.v_required"]}
-    _, problems = tg.clean_target({"title": "x", "metric": "milestone"}, YEAR)
+    _, problems = ti.clean_target({"title": "x", "metric": "milestone"}, YEAR)
     assert problems == {}
 
 
@@ -406,22 +407,22 @@ def test_clean_progress_refuses_bad_input() -> None:
     rate = {"id": "T-1", "metric": "rate"}
     count = {"id": "T-2", "metric": "count"}
     day = D(2026, 3, 1)
-    _, p = tg.clean_progress({"date": day, "numerator": 3, "denominator": 0}, rate)
+    _, p = ti.clean_progress({"date": day, "numerator": 3, "denominator": 0}, rate)
     assert p == {"denominator": ["targets.v_denominator_positive"]}
-    _, p = tg.clean_progress({"date": day, "numerator": 60, "denominator": 50}, rate)
+    _, p = ti.clean_progress({"date": day, "numerator": 60, "denominator": 50}, rate)
     assert p == {"numerator": ["targets.v_numerator_gt_denominator"]}
-    _, p = tg.clean_progress({"date": day, "value": -3}, count)
+    _, p = ti.clean_progress({"date": day, "value": -3}, count)
     assert p == {"value": ["targets.v_negative"]}
-    _, p = tg.clean_progress({"date": day, "value": 2.5}, count)
+    _, p = ti.clean_progress({"date": day, "value": 2.5}, count)
     assert p == {"value": ["targets.v_whole"]}
-    _, p = tg.clean_progress({"value": 2}, count)
+    _, p = ti.clean_progress({"value": 2}, count)
     assert p == {"date": ["targets.v_required"]}
-    _, p = tg.clean_progress({"date": day, "value": 2}, None)
+    _, p = ti.clean_progress({"date": day, "value": 2}, None)
     assert p == {"target_id": ["targets.v_unknown_target"]}
     computed = {"id": "T-3", "metric": "count", "count_source": "linked"}
-    _, p = tg.clean_progress({"date": day, "value": 2}, computed)
+    _, p = ti.clean_progress({"date": day, "value": 2}, computed)
     assert p == {"target_id": ["targets.v_computed"]}
-    rec = tg.check_progress({"date": day, "numerator": 43, "denominator": 50, "note": " 签订 "},
+    rec = ti.check_progress({"date": day, "numerator": 43, "denominator": 50, "note": " 签订 "},
                             rate)  # fmt: skip
     assert rec["value"] == pytest.approx(0.86) and rec["note"] == "签订"
     assert rec["target_id"] == "T-1"

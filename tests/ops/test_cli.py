@@ -13,7 +13,7 @@ import pytest
 from tests import ROOT
 from tests.fake_sheets import FakeSheets
 from unionplan import i18n
-from unionplan.data.store.gsheets import EMULATOR_ENV
+from unionplan.data.store.gsheets_http import EMULATOR_ENV
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.ops import transfer
 

@@ -14,7 +14,7 @@ from tests.memory_store import MemoryStore
 from tests.people import admin
 from unionplan import i18n
 from unionplan.data.sheet_address import sheet_url
-from unionplan.data.store.gsheets import EMULATOR_ENV
+from unionplan.data.store.gsheets_http import EMULATOR_ENV
 from unionplan.errors import ConfigError, PermissionDeniedError, UnionplanError
 from unionplan.ops import connect
 

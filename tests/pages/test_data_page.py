@@ -13,7 +13,7 @@ from tests.pages.apptest import PointApp, open_page
 from tests.people import person
 from unionplan import i18n, ui
 from unionplan.data import privacy, schema
-from unionplan.data.store.gsheets import EMULATOR_ENV
+from unionplan.data.store.gsheets_http import EMULATOR_ENV
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 from unionplan.markup import md_text

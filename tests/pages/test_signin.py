@@ -23,7 +23,7 @@ from tests.people import admin
 from unionplan import i18n
 from unionplan.auth import manage, passwords, signin
 from unionplan.auth.accounts import ENV_USERS_FILE, UsersFile
-from unionplan.data.store.gsheets import EMULATOR_ENV
+from unionplan.data.store.gsheets_http import EMULATOR_ENV
 from unionplan.ops import connect, demo
 from unionplan.ops.config import ENV_KEYFILE, ENV_WORKBOOK
 from unionplan.ui import signin as ui_signin

@@ -23,7 +23,7 @@ from unionplan.data.parse import PlanDate
 from unionplan.data.tables import WorkbookData
 from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError, ValidationError
-from unionplan.goals import targets as target_rules
+from unionplan.goals import target_input
 from unionplan.plan import activities as activity_rules
 from unionplan.reports.lines import decode_text
 from unionplan.reports.plan_table import TABLE_SUFFIXES, parse_plan_table
@@ -182,7 +182,7 @@ def _target_record(row: TargetRow, year: int) -> tuple[dict[str, Any], dict]:
         "responsible": row.responsible,
         "notes": row.note,
     }
-    record, problems = target_rules.clean_target(raw, year)
+    record, problems = target_input.clean_target(raw, year)
     written = _as_written(raw, ("title", "section", "responsible", "notes", "unit_of_measure"))
     return {**record, **written}, problems
 

@@ -33,6 +33,7 @@ from unionplan.data.tables import WorkbookData
 from unionplan.data.values import is_blank
 from unionplan.errors import ValidationError
 from unionplan.goals import assessment, charts
+from unionplan.goals import target_input as ti
 from unionplan.goals import targets as tg
 from unionplan.ui import lang, md_text, person, t, workbook, write
 from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
@@ -381,7 +382,7 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
         )
     if not submitted:
         return
-    rec, problems = tg.clean_progress(values, target)
+    rec, problems = ti.clean_progress(values, target)
     if problems:
         show_problems(PROGRESS, problems)
         return  # nothing written; the form keeps what was typed
@@ -424,7 +425,7 @@ def _enum_field(name: str, enum: Enum, *, blank: bool = False, **kw: Any) -> Fie
 
 def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) -> RecordForm:
     """The target form: the record form of `unionplan.ui.forms` with the target's fields,
-    checked by `targets.clean_target`."""
+    checked by `target_input.clean_target`."""
     units = unit_names(d)
     none = t("targets.no_unit")
     rows = [
@@ -469,7 +470,7 @@ def _target_form(d: WorkbookData, key: str, record: Mapping[str, Any] | None) ->
         return values
 
     def validate(raw: dict[str, Any]) -> dict[str, Any]:
-        rec, problems = tg.clean_target(raw, d.plan_year)
+        rec, problems = ti.clean_target(raw, d.plan_year)
         if problems:
             raise ValidationError(problems)
         return rec

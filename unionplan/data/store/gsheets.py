@@ -9,28 +9,39 @@ Google (anonymous), the way Google's own ``*_EMULATOR_HOST`` variables work.
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import json
-import math
-import numbers
 import os
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import google.auth.exceptions
 import gspread
 import requests
 from gspread.exceptions import APIError
-from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from unionplan.data.sheet_address import sheet_key, sheet_url
 from unionplan.data.store.base import Cell, Grid, Plan, RowUpdate, Store
+from unionplan.data.store.gsheets_cells import (
+    append_anchor_row,
+    cell_data,
+    cell_runs,
+    json_cell,
+    row_runs,
+)
+from unionplan.data.store.gsheets_http import (
+    EMULATOR_ENV,
+    READ_KINDS,
+    SCOPES,
+    CountingHTTPClient,
+    EmulatorSession,
+    load_service_account,
+    request_kind,
+    retry_after,
+)
 from unionplan.data.store.gsheets_pace import QUOTA_ENV, Pacer, process_pacer
 from unionplan.data.values import is_blank
 from unionplan.errors import (
@@ -42,71 +53,7 @@ from unionplan.errors import (
     UnionplanError,
 )
 
-EMULATOR_ENV = "UNIONPLAN_SHEETS_EMULATOR_HOST"
-SHEETS_ORIGIN = "https://sheets.googleapis.com"
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-
 T = TypeVar("T")
-# POSTs that Google counts as reads (quota) and that change nothing.
-READ_KINDS = frozenset({"values.batchGetByDataFilter", "developerMetadata.search"})
-
-
-class EmulatorSession(requests.Session):
-    """A session that sends Sheets API requests to ``http://host:port`` instead of Google.
-
-    Only the origin changes, so the path and query gspread builds reach the fake unchanged.
-    """
-
-    def __init__(self, host: str) -> None:
-        super().__init__()
-        host = host.strip().removeprefix("http://").rstrip("/")
-        if not host:
-            raise ConfigError(f"{EMULATOR_ENV} is set but empty; expected host:port.")
-        self.base = f"http://{host}"
-
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(url, str) and url.startswith(SHEETS_ORIGIN):
-            url = self.base + url[len(SHEETS_ORIGIN) :]
-        return super().request(method, url, *args, **kwargs)
-
-
-def _request_kind(method: str, url: str) -> str:
-    """A short name for a Sheets request, for RequestStats.by_kind."""
-    path = url.split("?", 1)[0]
-    if path.endswith("/values:batchGetByDataFilter"):
-        return "values.batchGetByDataFilter"
-    if path.endswith("/values:batchUpdateByDataFilter"):
-        return "values.batchUpdateByDataFilter"
-    if path.endswith("/developerMetadata:search"):
-        return "developerMetadata.search"
-    if path.endswith(":append"):
-        return "values.append"
-    if path.endswith("/values:batchGet"):
-        return "values.batchGet"
-    if path.endswith("/values:batchUpdate"):
-        return "values.batchUpdate"
-    if path.endswith(":batchUpdate"):
-        return "spreadsheets.batchUpdate"
-    if path.endswith(":clear"):
-        return "values.clear"
-    if "/values/" in path:
-        return "values.get" if method.upper() == "GET" else "values.update"
-    return "spreadsheets.get" if method.upper() == "GET" else f"other.{method.lower()}"
-
-
-class _CountingHTTPClient(HTTPClient):
-    """gspread's HTTP client, counting each request before it is sent (failed ones too).
-
-    Counting here rather than in the session works for any session: the emulator one, a
-    test's, or google-auth's AuthorizedSession (whose token refreshes are not Sheets calls).
-    """
-
-    on_request: Callable[[str, str], None] | None = None
-
-    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
-        if self.on_request is not None:
-            self.on_request(method, endpoint)
-        return super().request(method, endpoint, *args, **kwargs)
 
 
 @dataclass
@@ -117,79 +64,6 @@ class _Failure:
     may_have_applied: bool
     error: UnionplanError
     retry_after: float | None = None
-
-
-def _load_service_account(credentials: Mapping[str, Any] | str | os.PathLike[str]) -> dict:
-    """The service-account JSON as a dict, from a mapping (secrets) or a key-file path."""
-    if isinstance(credentials, Mapping):
-        info = {str(k): v for k, v in credentials.items()}
-    else:
-        path = Path(credentials)
-        try:
-            info = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(
-                f"Service-account key file not found: {path}", path=str(path)
-            ) from exc
-        except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"Service-account key file {path} is not readable JSON: {exc}", path=str(path)
-            ) from exc
-        if not isinstance(info, dict):
-            raise ConfigError(f"Service-account key file {path} is not a JSON object.")
-    key = info.get("private_key")
-    if isinstance(key, str) and "\\n" in key:
-        # A key pasted into secrets.toml with single-line quotes keeps literal "\n"s.
-        info["private_key"] = key.replace("\\n", "\n")
-    return info
-
-
-def _json_cell(value: Cell) -> Any:
-    """A cell as JSON for a RAW write: text stays text (even "=1+1"), None clears."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # pandas' missing
-        return ""
-    if isinstance(value, bool | str):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value) if math.isfinite(value) else ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _empty_to_sheets(value: Any) -> bool:
-    """An empty cell as Sheets sees it when it finds a table: no value at all.
-
-    Not `values.is_blank`: a cell holding only a space is data to Sheets and so part of
-    a table, and the append anchor must agree with Sheets, not with the app's reading.
-    """
-    return value is None or value == ""
-
-
-def _append_anchor_row(grid: Grid) -> int:
-    """The row to give Sheets as the append table_range so rows land after the last data.
-
-    Sheets appends after the *table* that starts at the given cell, and a blank row ends a
-    table; hand-edited sheets have blank rows, so "A1" would put new rows into the first
-    gap. Anchoring at the first row of the last block (whose column A is filled) makes the
-    append land after the last block, and stays right if others appended since we read.
-    """
-    last = max(
-        (i for i, row in enumerate(grid) if any(not _empty_to_sheets(v) for v in row)), default=-1
-    )
-    if last < 0:
-        return 1
-    start = last
-    while start > 0 and any(not _empty_to_sheets(v) for v in grid[start - 1]):
-        start -= 1
-    for i in range(start, last + 1):
-        if grid[i] and not _empty_to_sheets(grid[i][0]):
-            return i + 1
-    return 1
 
 
 class GSheetsStore(Store):
@@ -237,7 +111,7 @@ class GSheetsStore(Store):
         a `Pacer` that one, None or False none.
         """
         super().__init__()
-        info = _load_service_account(credentials) if credentials is not None else None
+        info = load_service_account(credentials) if credentials is not None else None
         if spreadsheet is None and info is not None:
             spreadsheet = info.get("spreadsheet")
         if not spreadsheet:
@@ -266,13 +140,13 @@ class GSheetsStore(Store):
             session = EmulatorSession(emulator_host)
         if session is None:
             session = self._authorized_session(info, timeout)
-        client = gspread.Client(auth=None, session=session, http_client=_CountingHTTPClient)
+        client = gspread.Client(auth=None, session=session, http_client=CountingHTTPClient)
         http = client.http_client
-        assert isinstance(http, _CountingHTTPClient)
+        assert isinstance(http, CountingHTTPClient)
         http.on_request = self._count
         http.set_timeout(timeout)
         self._client = client
-        self._http: _CountingHTTPClient = http
+        self._http: CountingHTTPClient = http
 
         self._lock = threading.Lock()
         self._meta: list[dict[str, Any]] | None = None  # sheets[].properties, in tab order
@@ -366,7 +240,7 @@ class GSheetsStore(Store):
             what=f"reading tab {title!r}",
         )
         grid = [list(row) for row in reply.get("values", [])]
-        self._anchor[title] = _append_anchor_row(grid)
+        self._anchor[title] = append_anchor_row(grid)
         self._ends[title] = len(grid)
         return grid
 
@@ -387,7 +261,7 @@ class GSheetsStore(Store):
                     raise
 
     def append_rows(self, title: str, rows: Sequence[Sequence[Cell]], *, id_col: int) -> None:
-        pending = [[_json_cell(v) for v in row] for row in rows]
+        pending = [[json_cell(v) for v in row] for row in rows]
         if not pending:
             return
         worksheet = self._worksheet(title)
@@ -414,7 +288,7 @@ class GSheetsStore(Store):
     def update_cells(self, title: str, cells: Sequence[tuple[int, int, Cell]]) -> None:
         data = [
             {"range": absolute_range_name(title, rng), "values": [values]}
-            for rng, values in _row_runs(cells)
+            for rng, values in row_runs(cells)
         ]
         if not data:
             return
@@ -448,13 +322,13 @@ class GSheetsStore(Store):
             return
         requests_: list[dict[str, Any]] = []
         for title, cells in updates:
-            for row, col, values in _cell_runs(cells):
+            for row, col, values in cell_runs(cells):
                 start = {"sheetId": ids[title], "rowIndex": row - 1, "columnIndex": col - 1}
                 requests_.append(
                     {
                         "updateCells": {
                             "start": start,
-                            "rows": [{"values": [_cell_data(v) for v in values]}],
+                            "rows": [{"values": [cell_data(v) for v in values]}],
                             "fields": "userEnteredValue",
                         }
                     }
@@ -465,7 +339,7 @@ class GSheetsStore(Store):
                     {
                         "appendCells": {
                             "sheetId": ids[title],
-                            "rows": [{"values": [_cell_data(v) for v in r]} for r in rows],
+                            "rows": [{"values": [cell_data(v) for v in r]} for r in rows],
                             "fields": "userEnteredValue",
                         }
                     }
@@ -482,7 +356,7 @@ class GSheetsStore(Store):
             if probe is None:
                 return False
             title, row, id_col = probe
-            return not self._not_landed(title, [[_json_cell(v) for v in row]], id_col)
+            return not self._not_landed(title, [[json_cell(v) for v in row]], id_col)
 
         self._retrying(lambda: self._http.batch_update(self.key, body), what=what, landed=landed)
 
@@ -542,7 +416,7 @@ class GSheetsStore(Store):
         for title, vr in zip(titles, value_ranges, strict=False):
             grid = [list(row) for row in vr.get("values", [])]
             out[title] = grid
-            self._anchor[title] = _append_anchor_row(grid)
+            self._anchor[title] = append_anchor_row(grid)
             self._ends[title] = len(grid)
         return out
 
@@ -651,7 +525,7 @@ class GSheetsStore(Store):
         self._sleep(delay)
 
     def _count(self, method: str, url: str) -> None:
-        kind = _request_kind(method, url)
+        kind = request_kind(method, url)
         write = method.upper() != "GET" and kind not in READ_KINDS
         if self.pacer is not None:
             self.pacer.acquire(write=write)  # the quota is shared by every session
@@ -690,13 +564,13 @@ class GSheetsStore(Store):
         google_status = str(error.get("status", ""))
         message = str(error.get("message", "")) if exc.code != -1 else f"HTTP {status}"
         where = self.location
-        retry_after = _retry_after(response)
+        wait = retry_after(response)
         if status == 429:
             msg = f"Google Sheets quota exceeded while {what} (429 {google_status}): {message}"
-            return _Failure(True, False, QuotaExceededError(msg, url=where), retry_after)
+            return _Failure(True, False, QuotaExceededError(msg, url=where), wait)
         if status >= 500 or status == 408:
             msg = f"Google Sheets failed while {what} (HTTP {status}): {message}"
-            return _Failure(True, True, BackendUnavailableError(msg, url=where), retry_after)
+            return _Failure(True, True, BackendUnavailableError(msg, url=where), wait)
         if status == 403:
             if "has not been used" in message or "is disabled" in message:
                 msg = f"The Google Sheets API is not enabled for this project: {message}"
@@ -720,75 +594,9 @@ class GSheetsStore(Store):
         return _Failure(False, False, UnionplanError(msg, url=where))
 
 
-def _retry_after(response: Any) -> float | None:
-    value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def _new_sheet_id(used: set[int]) -> int:
     """A fresh sheetId: chosen by us so updateCells can refer to it in the same batch."""
     while True:
         candidate = random.randrange(1, 2**31 - 1)
         if candidate not in used:
             return candidate
-
-
-def _cell_data(value: Cell) -> dict[str, Any]:
-    """A cell as batchUpdate CellData: strings as stringValue (text, never a formula)."""
-    v = _json_cell(value)
-    if isinstance(v, bool):
-        return {"userEnteredValue": {"boolValue": v}}
-    if isinstance(v, int | float):
-        return {"userEnteredValue": {"numberValue": v}}
-    if v == "":
-        return {}  # with fields=userEnteredValue this clears the cell
-    return {"userEnteredValue": {"stringValue": str(v)}}
-
-
-def _cell_runs(cells: Sequence[tuple[int, int, Cell]]) -> list[tuple[int, int, list[Cell]]]:
-    """(row, first col, values) runs of neighbouring cells in one row; later values win."""
-    by_pos = {(r, c): v for r, c, v in cells}
-    runs: list[tuple[int, int, list[Cell]]] = []
-    for r, c in sorted(by_pos):
-        if r < 1 or c < 1:
-            raise ValueError(f"cell ({r}, {c}) is outside the sheet; rows/cols are 1-based")
-        last = runs[-1] if runs else None
-        if last and last[0] == r and last[1] + len(last[2]) == c:
-            last[2].append(by_pos[(r, c)])
-        else:
-            runs.append((r, c, [by_pos[(r, c)]]))
-    return runs
-
-
-def _row_runs(cells: Sequence[tuple[int, int, Cell]]) -> list[tuple[str, list[Any]]]:
-    """Group (row, col, value) cells into A1 ranges of contiguous cells in one row."""
-    by_pos: dict[tuple[int, int], Any] = {}
-    for row, col, value in cells:
-        if row < 1 or col < 1:
-            raise ValueError(f"cell ({row}, {col}) is outside the sheet; rows/cols are 1-based")
-        by_pos[(row, col)] = _json_cell(value)  # a later value for the same cell wins
-    runs: list[tuple[str, list[Any]]] = []
-    start: tuple[int, int] | None = None
-    values: list[Any] = []
-    prev: tuple[int, int] | None = None
-    for pos in sorted(by_pos):
-        if prev is not None and pos == (prev[0], prev[1] + 1):
-            values.append(by_pos[pos])
-        else:
-            if start is not None:
-                runs.append((_a1_run(start, len(values)), values))
-            start, values = pos, [by_pos[pos]]
-        prev = pos
-    if start is not None:
-        runs.append((_a1_run(start, len(values)), values))
-    return runs
-
-
-def _a1_run(start: tuple[int, int], length: int) -> str:
-    first = rowcol_to_a1(*start)
-    if length == 1:
-        return first
-    return f"{first}:{rowcol_to_a1(start[0], start[1] + length - 1)}"

@@ -339,7 +339,7 @@ class RowWriter:
     def _write(self, planned: Planned) -> None:
         """Step 3: the cells through the claims, the appended rows into the slots, at once."""
         data: list[dict[str, Any]] = []
-        from unionplan.data.store.gsheets import _json_cell
+        from unionplan.data.store.gsheets_cells import json_cell
 
         checks: list[tuple[int, RowUpdate]] = []
         if planned.error is None:
@@ -349,7 +349,7 @@ class RowWriter:
                 width = max(cells)
                 row: list[Any] = [None] * width  # null: "Null values will be skipped"
                 for col, v in cells.items():
-                    row[col - 1] = _json_cell(v)
+                    row[col - 1] = json_cell(v)
                 lookup = {"developerMetadataLookup": {"metadataId": self.claims[i]}}
                 checks.append((len(data), self.rows[i]))
                 data.append({"dataFilter": lookup, "majorDimension": "ROWS", "values": [row]})
@@ -361,7 +361,7 @@ class RowWriter:
                     extra.append((title, rows[k:], id_col))
                     break
                 lookup = {"developerMetadataLookup": {"metadataId": free.pop(0)}}
-                cells_ = [_json_cell(v) for v in r]
+                cells_ = [json_cell(v) for v in r]
                 data.append({"dataFilter": lookup, "majorDimension": "ROWS", "values": [cells_]})
         if data:
             body = {
