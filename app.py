@@ -25,6 +25,14 @@ SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "common.nav.section_aid",
+        [
+            ("aid_cases", "pages/aid_cases.py", ":material/volunteer_activism:"),
+            ("aid_payments", "pages/aid_payments.py", ":material/payments:"),
+            ("aid_campaigns", "pages/aid_campaigns.py", ":material/redeem:"),
+        ],
+    ),
+    (
         "common.nav.section_reports",
         [
             ("reports", "pages/reports.py", ":material/summarize:"),

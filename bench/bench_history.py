@@ -31,8 +31,8 @@ from bench.gen import LANG, build  # noqa: E402
 from tests.people import person  # noqa: E402
 from unionplan import history  # noqa: E402
 from unionplan.data import schema  # noqa: E402
+from unionplan.data.cells import to_cell  # noqa: E402
 from unionplan.data.tables import parse_workbook  # noqa: E402
-from unionplan.data.workbook import to_cell  # noqa: E402
 from unionplan.history import Filters  # noqa: E402
 
 PAGE = 100  # audit rows a page of the data page's history shows (unionplan.ui.history)

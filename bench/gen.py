@@ -7,9 +7,9 @@ import random
 from pathlib import Path
 
 from unionplan.data import schema
+from unionplan.data.cells import to_cell
 from unionplan.data.store.base import Grid
 from unionplan.data.store.xlsx import XlsxStore
-from unionplan.data.workbook import to_cell
 
 LANG = "zh-Hans"
 

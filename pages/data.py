@@ -1,5 +1,5 @@
-"""数据与连接: which workbook is in use, its data issues, a backup, the history of changes,
-and a Google Sheet."""
+"""数据与连接: which workbook is in use, its data issues, a backup, where the aid files are kept,
+the history of changes, and a Google Sheet."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from unionplan.ui.backup import backup_button
 from unionplan.ui.connection import google_connect
 from unionplan.ui.history import history_section
 from unionplan.ui.locks import office_lock_notice
+from unionplan.ui.placement import aid_placement_section
 
 ui.page_header("common.nav.data")
 loc = ui.location()
@@ -61,6 +62,10 @@ if d:
     st.subheader(ui.t("data.backup_heading"))
     st.caption(ui.t("data.backup_help"))
     backup_button(d)
+
+# -- where the aid files are kept (personal data) ----------------------------------------
+if d:
+    aid_placement_section(d)
 
 # -- who changed what -------------------------------------------------------------------
 if d:

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from unionplan import i18n, overview, ui
+from unionplan.ui import aid
 from unionplan.ui.targets import evaluated
 
 METRIC_WIDTH = 170  # px: three or more fit a desktop row, two a phone's (358 px)
@@ -116,6 +117,14 @@ with st.container(horizontal=True):
         border=True,
         width=METRIC_WIDTH,
     )
+    if aid.keeper():  # the files' keeper is told how many reviews are waiting
+        st.metric(
+            ui.t("overview.metric_reviews_due"),
+            s.aid_reviews_due,
+            help=ui.t("overview.metric_reviews_due_help"),
+            border=True,
+            width=METRIC_WIDTH,
+        )
     st.metric(
         ui.t("overview.metric_issues"),
         s.issue_count,
@@ -123,6 +132,8 @@ with st.container(horizontal=True):
         border=True,
         width=METRIC_WIDTH,
     )
+if aid.keeper() and s.aid_reviews_due:
+    link("aid_cases.py", "overview.see_reviews", ":material/volunteer_activism:")
 if s.issue_count:
     link("data.py", "overview.fix_issues", ":material/build:")
 else:

@@ -198,10 +198,11 @@ def case_rows(rows: pd.DataFrame, case_id: str, index: Mapping[str, str]) -> pd.
 
 
 def personal_access(data: WorkbookData, who: Person, index: Mapping[str, str]) -> PersonalAccess:
-    """Whether `who` may see the personal data of a record: everything for an admin or an
-    unscoped aid officer, nothing without the aid role, and for a scoped aid officer the
-    records of cases in their units (`access.can_see_personal`). `index` is `case_index`:
-    a payment whose case is unknown is nobody's in particular, so it stays masked."""
+    """Whether `who` may see the personal data of a record: everything for an unscoped
+    aid officer, nothing without the aid role (an admin's included), and for a scoped
+    aid officer the records of cases in their units (`access.can_see_personal`). `index`
+    is `case_index`: a payment whose case is unknown is nobody's in particular, so it
+    stays masked."""
     if access.can_see_all_personal(who):
         return lambda key, rid: True
     if not who.has(access.AID):

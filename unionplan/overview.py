@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from unionplan import i18n
+from unionplan.aid import reviews
 from unionplan.data import periods, schema
 from unionplan.data.parse import PlanDate
 from unionplan.data.periods import last_day
@@ -49,6 +50,7 @@ class OverviewSummary:
     aid_payments: int
     aid_people: int
     issue_count: int
+    aid_reviews_due: int = 0  # aid files whose review is overdue or due (aid.reviews)
     union_name: str = ""
     plan_year: int = field(default=0)
 
@@ -133,6 +135,7 @@ def summary(
         aid_payments=aid_n,
         aid_people=aid_people,
         issue_count=len(data.issues),
+        aid_reviews_due=reviews.due_count(data, today),
         union_name=data.settings.get("union_name", "").strip(),
         plan_year=data.plan_year,
     )

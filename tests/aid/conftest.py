@@ -11,9 +11,10 @@ import pytest
 
 from tests.memory_store import MemoryStore
 from unionplan.data import schema
+from unionplan.data.cells import to_cell
 from unionplan.data.store.base import Grid
 from unionplan.data.tables import WorkbookData, parse_workbook
-from unionplan.data.workbook import Workbook, to_cell
+from unionplan.data.workbook import Workbook
 
 LANG = "zh-Hans"
 TODAY = dt.date(2026, 5, 15)

@@ -23,9 +23,10 @@ from tests.memory_store import MemoryStore
 from tests.people import admin, person
 from unionplan.data import access, schema
 from unionplan.data.access import LOCAL_ADMIN, ROLES, UnitTree
+from unionplan.data.cells import to_cell
 from unionplan.data.store.base import Grid
 from unionplan.data.tables import parse_workbook
-from unionplan.data.workbook import RecordUpdate, Workbook, to_cell
+from unionplan.data.workbook import RecordUpdate, Workbook
 from unionplan.errors import PermissionDeniedError
 from unionplan.ops import backup, demo, transfer
 
@@ -300,8 +301,10 @@ def test_a_loop_of_parents_in_the_sheet_ends() -> None:
         (person("a", "aid", unit="U-IN"), "U-IN-2", True),
         (person("a", "aid", unit="U-IN"), "U-OUT", False),
         (person("a", "aid", unit="U-IN"), None, False),
-        (person("x", "admin"), "U-OUT", True),
-        (LOCAL_ADMIN, "U-OUT", True),
+        (person("x", "admin"), "U-OUT", False),  # running the app opens no hardship file
+        (person("x", "admin", "aid"), "U-OUT", True),
+        (person("x", "admin", "aid", unit="U-IN"), "U-OUT", True),  # an admin is never scoped
+        (LOCAL_ADMIN, "U-OUT", True),  # single-person mode keeps its own files
     ],
 )
 def test_who_sees_personal_data(who: access.Person, case_unit: str | None, sees: bool) -> None:

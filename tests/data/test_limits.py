@@ -11,8 +11,9 @@ import pytest
 from tests.memory_store import MemoryStore
 from tests.people import admin
 from unionplan.data import limits
+from unionplan.data.cells import audit_changes
 from unionplan.data.schema import TABLES
-from unionplan.data.workbook import Workbook, audit_changes
+from unionplan.data.workbook import Workbook
 from unionplan.errors import ValidationError
 
 WIDE = "\U00020000"  # 𠀀, beyond U+FFFF: two UTF-16 code units, as Excel counts it

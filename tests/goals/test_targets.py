@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from unionplan.data.cells import to_cell
 from unionplan.data.parse import PlanDate
 from unionplan.data.schema import TABLES
 from unionplan.data.tables import WorkbookData, parse_workbook
-from unionplan.data.workbook import to_cell
 from unionplan.errors import ValidationError
 from unionplan.goals import target_input as ti
 from unionplan.goals import targets as tg

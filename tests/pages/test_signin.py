@@ -33,7 +33,18 @@ APP = str(ROOT / "app.py")
 TIMEOUT = 120
 PASSWORD = "春风十里不如你-2026"
 UNIT = "初一年级分会"  # a unit of the school demo
-READ_PAGES = ["overview", "calendar", "activities", "targets", "reports", "plan_import", "new_plan"]
+READ_PAGES = [
+    "overview",
+    "calendar",
+    "activities",
+    "targets",
+    "aid_cases",  # every role reads the aid pages: figures and masked rows without the aid role
+    "aid_payments",
+    "aid_campaigns",
+    "reports",
+    "plan_import",
+    "new_plan",
+]
 ADMIN_PAGES = ["data", "users"]
 # login -> (roles, unit)
 PEOPLE = {

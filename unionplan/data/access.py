@@ -2,7 +2,8 @@
 
 A `Person` holds one or more roles: viewer (reads everything except personal aid data),
 editor (activities, targets, progress), aid (aid cases, payments, the fund; personal data
-included), admin (everything: units, settings, the workbook itself). A person other than
+included), admin (everything: units, settings, the workbook itself, but personal aid
+data only when they hold the aid role as well). A person other than
 an admin may be limited to one unit and the units under it: they see every unit's
 aggregates, and add or change only records of that subtree, both as the record was and
 as it will be. A record with no unit (a fund income, the union's own activity) belongs to
@@ -67,8 +68,9 @@ class Person:
         return not self.is_admin and not is_blank(self.unit)
 
 
-# The one person of single-person mode (no accounts): the machine's own user, admin.
-LOCAL_ADMIN = Person("local", "local", frozenset({ADMIN}))
+# The one person of single-person mode (no accounts): the machine's own user, admin, and
+# the keeper of their own hardship files too (an admin alone does not see personal data).
+LOCAL_ADMIN = Person("local", "local", frozenset({ADMIN, AID}))
 
 
 def parse_roles(text: str | Iterable[str]) -> frozenset[str]:
@@ -240,10 +242,9 @@ def check_admin(person: Person) -> None:
 
 
 def can_see_personal(person: Person, case_unit: Any, units: UnitTree) -> bool:
-    """Whether the person may see the personal data of a case of `case_unit`: an admin,
-    or an aid officer (when scoped, for cases of their subtree only)."""
-    if person.is_admin:
-        return True
+    """Whether the person may see the personal data of a case of `case_unit`: an aid
+    officer (when scoped, for cases of their subtree only). The admin role alone does not
+    open it: administrators run the app, aid officers keep the hardship files."""
     if not person.has(AID):
         return False
     return not person.scoped or units.covers(person.unit, case_unit)
@@ -251,4 +252,4 @@ def can_see_personal(person: Person, case_unit: Any, units: UnitTree) -> bool:
 
 def can_see_all_personal(person: Person) -> bool:
     """Whether every personal value may be shown unmasked (no per-case check needed)."""
-    return person.is_admin or (person.has(AID) and not person.scoped)
+    return person.has(AID) and not person.scoped

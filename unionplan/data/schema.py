@@ -610,7 +610,7 @@ TABLES: dict[str, Table] = {
 }
 
 # Settings keys the app understands; others are carried through untouched.
-SETTING_KEYS = ("union_name", "plan_year", "language", "demo")
+SETTING_KEYS = ("union_name", "plan_year", "language", "demo", "aid_workbook")
 
 
 # ---------------------------------------------------------------- name matching

@@ -69,6 +69,12 @@ class WorkbookData:
     loaded_at: float
     location: str
     kind: str
+    # With a separate aid workbook (unionplan.data.split): where it is, its audit log's
+    # layout (for writes), and how many aid cases with personal data the plan workbook
+    # itself still holds (None when there is one workbook).
+    aid_location: str = ""
+    aid_audit: TableData | None = field(default=None, repr=False)
+    plan_personal_cases: int | None = None
 
     def df(self, key: str) -> pd.DataFrame:
         return self.tables[key].df

@@ -8,7 +8,6 @@ and its audit row in one store write); reading grids into tables is
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import threading
 import time
@@ -16,9 +15,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from unionplan.data import access, limits, parse, privacy, schema
+from unionplan.data import access, limits, schema, split
 from unionplan.data.access import Person
-from unionplan.data.schema import TABLES, Column
+from unionplan.data.cells import audit_changes, audit_value, to_cell
+from unionplan.data.schema import TABLES
 from unionplan.data.store.base import Cell, FoundRow, Planned, RowUpdate, Store
 from unionplan.data.tables import (
     ROW,
@@ -30,7 +30,7 @@ from unionplan.data.tables import (
     read_table,
     unit_tree,
 )
-from unionplan.data.values import is_blank, is_missing, py, same
+from unionplan.data.values import py, same
 from unionplan.errors import (
     ConflictError,
     NotFoundError,
@@ -40,73 +40,6 @@ from unionplan.errors import (
 )
 
 DEFAULT_TTL = float(os.environ.get("UNIONPLAN_CACHE_TTL", "60"))
-
-
-# ------------------------------------------------------------------ writing
-
-
-def to_cell(col: Column, value: Any, lang: str) -> Cell:
-    """A record value as the cell the workbook stores, in the workbook's language."""
-    if is_missing(value):
-        return ""
-    kind = col.kind
-    if kind == "enum":
-        assert col.enum is not None
-        return col.enum.label(str(value), lang)
-    if kind == "multienum":
-        assert col.enum is not None
-        items = value if isinstance(value, (list, tuple)) else parse.split_multi(value)
-        return "、".join(col.enum.label(str(v), lang) for v in items)
-    if kind == "bool":
-        return "是" if value and lang != "en" else ("TRUE" if value else "")
-    if isinstance(value, parse.PlanDate):
-        return value.iso()
-    if isinstance(value, dt.datetime):
-        return value.replace(microsecond=0).isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if kind in ("int", "version"):
-        return int(value)
-    if kind in ("number", "money", "quantity"):
-        f = float(value)
-        return int(f) if f.is_integer() else f
-    return str(value)
-
-
-def _audit_value(col: Column | None, value: Any) -> Any:
-    if col is not None and col.sensitive:
-        return "" if is_blank(value) else privacy.mask(col.key, value)
-    if isinstance(value, (dt.date, parse.PlanDate)):
-        return str(value)
-    return None if is_missing(value) else value
-
-
-def audit_changes(changes: Mapping[str, Any]) -> str:
-    """The audit row's JSON of {field: [before, after]}, short enough for one cell.
-
-    Before and after of a long text together could pass a cell's limit (a Google write
-    would then fail, an Excel file would not open cleanly): the texts are then cut to an
-    equal share of the room, each with a mark of how much was left out.
-    """
-    text = json.dumps(changes, ensure_ascii=False, default=str)
-    texts = sum(isinstance(x, str) for pair in changes.values() for x in _pair(pair))
-    room = limits.MAX_CELL_CHARS // max(texts, 1)
-    while limits.cell_length(text) > limits.MAX_CELL_CHARS and room:
-        room //= 2  # JSON escapes (quotes, control characters) make a text longer
-
-        def cut(x: Any, room: int = room) -> Any:
-            return f"{x[:room]}…[+{len(x) - room}]" if isinstance(x, str) and len(x) > room else x
-
-        text = json.dumps(
-            {k: [cut(x) for x in _pair(v)] for k, v in changes.items()},
-            ensure_ascii=False,
-            default=str,
-        )
-    return text
-
-
-def _pair(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 _SYSTEM_KEYS = {c.key for c in schema.SYSTEM_COLUMNS} | {"id"}
@@ -135,11 +68,54 @@ class Workbook:
     Loads are cached per location for `ttl` seconds, shared by every session in the
     process, and dropped after each write. For the local store the cache also checks the
     file's change token, so an edit made in Excel shows up on the next load.
+
+    With `aid` (a second store, see `unionplan.data.split`) the aid tables are read from
+    and written to that store, with their audit rows; one load reads both, and the cache
+    and its change token cover both.
     """
 
-    def __init__(self, store: Store, *, ttl: float = DEFAULT_TTL) -> None:
+    def __init__(self, store: Store, *, ttl: float = DEFAULT_TTL, aid: Store | None = None) -> None:
         self.store = store
+        self.aid = aid
         self.ttl = ttl
+
+    def use_aid(self, aid: Store | None) -> bool:
+        """Keep the aid tables in this store from now on (None: in the plan workbook);
+        whether that changed anything."""
+        if (aid and aid.location) == (self.aid and self.aid.location):
+            return False
+        self.aid = aid
+        self.invalidate()
+        return True
+
+    @property
+    def _cache_key(self) -> str:
+        if self.aid is None:
+            return self.store.location
+        return f"{self.store.location}\n{self.aid.location}"
+
+    def _change_token(self) -> object:
+        if self.aid is None:
+            return self.store.change_token()
+        return (self.store.change_token(), self.aid.change_token())
+
+    def _read(self) -> WorkbookData:
+        loc, kind = self.store.location, self.store.kind
+        if self.aid is None:
+            return parse_workbook(self.store.read_all(), location=loc, kind=kind)
+        return split.parse_split(
+            self.store.read_all(),
+            self.aid.read_all(),
+            location=loc,
+            kind=kind,
+            aid_location=self.aid.location,
+        )
+
+    def _target(self, keys: Iterable[str]) -> Store:
+        """The store a write of these tables goes to (the aid store for aid tables)."""
+        if self.aid is not None and split.in_aid_workbook(keys):
+            return self.aid
+        return self.store
 
     # -------------------------------------------------------------- reading
 
@@ -151,7 +127,7 @@ class Workbook:
         instead of each reading the spreadsheet. A read that began before the latest write
         (or `fresh` request) is never taken for one after it.
         """
-        loc = self.store.location
+        loc = self._cache_key
         with _CACHE_LOCK:
             if fresh:
                 _GENERATION[loc] = _GENERATION.get(loc, 0) + 1
@@ -159,7 +135,7 @@ class Workbook:
             flight = _FLIGHTS.setdefault(loc, threading.Lock())
         # The token read *before* the data: a write landing in between then leaves a
         # stale token, so the next load re-reads instead of trusting stale data.
-        token = self.store.change_token()
+        token = self._change_token()
         hit = self._cached(loc, token, wanted)
         if hit is not None:
             return hit
@@ -170,7 +146,7 @@ class Workbook:
             with _CACHE_LOCK:
                 generation = _GENERATION.get(loc, 0)
             started = time.monotonic()
-            data = parse_workbook(self.store.read_all(), location=loc, kind=self.store.kind)
+            data = self._read()
             with _CACHE_LOCK:
                 _CACHE[loc] = (started, token, data, generation)
             return data
@@ -199,7 +175,7 @@ class Workbook:
     def invalidate(self) -> None:
         """Drop the cached load (after a write): the next load, shared by every session
         that asks meanwhile, reads again."""
-        loc = self.store.location
+        loc = self._cache_key
         with _CACHE_LOCK:
             _GENERATION[loc] = _GENERATION.get(loc, 0) + 1
             _CACHE.pop(loc, None)
@@ -208,30 +184,48 @@ class Workbook:
         """Create every missing tab with its header row; returns the titles created."""
         data = self.load(fresh=True)
         lang = lang or data.language
+        apart = split.AID_TABLES if self.aid is not None else frozenset()
         missing = {
             t.label.get(lang): t.headers(lang)
             for key, t in TABLES.items()
-            if data.tables[key].title is None
+            if data.tables[key].title is None and key not in apart
         }
         if missing:
             self.store.create_tabs(missing)
+        aid_missing: dict[str, list[str]] = {}
+        if self.aid is not None:
+            aid_missing = {
+                TABLES[key].label.get(lang): TABLES[key].headers(lang)
+                for key in split.AID_WORKBOOK_TABS
+                if (data.aid_audit if key == "audit_log" else data.tables[key]).title is None
+            }
+            if aid_missing:
+                self.aid.create_tabs(aid_missing)
+        if missing or aid_missing:
             self.invalidate()
-        return list(missing)
+        return [*missing, *aid_missing]
 
     # -------------------------------------------------------------- writing
 
-    def _layout(self, key: str) -> TableData:
-        """Where a table's columns are, as last loaded (a write then finds its rows by id
-        and, for updates, reads the header again: `_fresh_layout`)."""
-        td = self.load().tables[key]
+    def _layout(self, key: str, store: Store) -> TableData:
+        """Where a table's columns are in `store`, as last loaded (a write then finds its
+        rows by id and, for updates, reads the header again: `_fresh_layout`)."""
+
+        def layout(data: WorkbookData) -> TableData:
+            if key == "audit_log" and store is self.aid and data.aid_audit is not None:
+                return data.aid_audit
+            return data.tables[key]
+
+        td = layout(self.load())
         if td.title is None or not td.colmap:
             self.ensure_tabs()
-            td = self.load(fresh=True).tables[key]
+            td = layout(self.load(fresh=True))
         if td.title is None or not td.colmap:
             raise UnionplanError(f"tab for {key} has no header", key="errors.no_header", tab=key)
         return td
 
-    def _add_missing_columns(self, td: TableData, keys: Iterable[str], lang: str) -> None:
+    @staticmethod
+    def _add_missing_columns(store: Store, td: TableData, keys: Iterable[str], lang: str) -> None:
         """Give a hand-made tab the columns a write needs, after its last header cell."""
         need = [k for k in keys if k not in td.colmap]
         if not need:
@@ -244,7 +238,7 @@ class Workbook:
             label = td.table.column(k).label.get(lang)
             td.header.append(label)
             cells.append((td.header_row, width, label))
-        self.store.update_cells(td.title or "", cells)
+        store.update_cells(td.title or "", cells)
 
     def _row_cells(self, td: TableData, record: Mapping[str, Any], lang: str) -> list[Cell]:
         width = max(len(td.header), max(td.colmap.values(), default=0))
@@ -392,20 +386,24 @@ class Workbook:
         data = self.load()
         lang = data.language
         keys = list(dict.fromkeys([k for k, _ in new_recs] + [u.key for u in updates]))
+        store = self._target(keys)
         try:
             if not updates:
-                with self.store.transaction():
-                    layouts = {k: self._layout(k) for k in [*keys, "audit_log"]}
-                    batch = self._append_batch(layouts, new_recs, [], user, lang)
+                with store.transaction():
+                    layouts = {k: self._layout(k, store) for k in [*keys, "audit_log"]}
+                    batch = self._append_batch(store, layouts, new_recs, [], user, lang)
                     if batch:
-                        self.store.write(appends=batch)
+                        store.write(appends=batch)
                 return [rec for _, rec in new_recs]
-            return self._write_with_updates(data, new_recs, updates, keys, user, lang, now, guard)
+            return self._write_with_updates(
+                store, data, new_recs, updates, keys, user, lang, now, guard
+            )
         finally:
             self.invalidate()
 
     def _append_batch(
         self,
+        store: Store,
         layouts: dict[str, TableData],
         new_recs: Sequence[tuple[str, dict[str, Any]]],
         audit: list[tuple[str, str, str, dict[str, Any]]],
@@ -422,13 +420,13 @@ class Workbook:
                 for k, v in rec.items()
                 if not same(v, None) or k == "id"
             }
-            self._add_missing_columns(layouts[key], needed, lang)
+            self._add_missing_columns(store, layouts[key], needed, lang)
         audit = list(audit)
         for key, rec in new_recs:
             td, table = layouts[key], TABLES[key]
             rows.setdefault(key, []).append(self._row_cells(td, rec, lang))
             log = {
-                k: [None, _audit_value(table.column(k), v)]
+                k: [None, audit_value(table.column(k), v)]
                 for k, v in rec.items()
                 if k not in _SYSTEM_KEYS and not same(v, None)
             }
@@ -447,6 +445,7 @@ class Workbook:
 
     def _write_with_updates(
         self,
+        store: Store,
         data: WorkbookData,
         new_recs: list[tuple[str, dict[str, Any]]],
         updates: Sequence[RecordUpdate],
@@ -460,7 +459,7 @@ class Workbook:
             unchanged = self._unchanged(data, updates)
             if unchanged is not None:
                 return unchanged  # no write: nothing to claim, check or record
-        layouts = {k: self._layout(k) for k in [*keys, "audit_log"]}
+        layouts = {k: self._layout(k, store) for k in [*keys, "audit_log"]}
         rows: list[RowUpdate] = []
         for u in updates:
             td = layouts[u.key]
@@ -510,7 +509,7 @@ class Workbook:
                     (u.key, u.record_id, "conflict", self._change_log(u.key, current, u.changes))
                     for u, current, _ in conflicts
                 ]
-                batch = self._append_batch(layouts, [], audit, user, lang)
+                batch = self._append_batch(store, layouts, [], audit, user, lang)
                 u, current, version = conflicts[0]
                 err = ConflictError(
                     u.key, u.record_id, u.expected_version, version, current, dict(u.changes)
@@ -522,7 +521,7 @@ class Workbook:
                 if not after:
                     continue
                 td, table = fresh[u.key], TABLES[u.key]
-                self._add_missing_columns(td, after.keys(), lang)
+                self._add_missing_columns(store, td, after.keys(), lang)
                 cells[i] = {
                     td.colmap[k]: to_cell(table.column(k), v, lang) for k, v in after.items()
                 }
@@ -531,9 +530,10 @@ class Workbook:
                 audit.append((u.key, u.record_id, action, self._change_log(u.key, current, diff)))
             if not cells and not new_recs:
                 return Planned({})
-            return Planned(cells, appends=self._append_batch(layouts, new_recs, audit, user, lang))
+            batch = self._append_batch(store, layouts, new_recs, audit, user, lang)
+            return Planned(cells, appends=batch)
 
-        self.store.write_rows(rows, plan, reserve=reserve)
+        store.write_rows(rows, plan, reserve=reserve)
         return [rec for _, rec in new_recs] + updated
 
     @staticmethod
@@ -586,7 +586,7 @@ class Workbook:
     def _change_log(key: str, current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict:
         table = TABLES[key]
         return {
-            k: [_audit_value(table.column(k), current.get(k)), _audit_value(table.column(k), v)]
+            k: [audit_value(table.column(k), current.get(k)), audit_value(table.column(k), v)]
             for k, v in changes.items()
             if k in table.keys and k not in ("id", "version")
         }

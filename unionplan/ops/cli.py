@@ -5,6 +5,7 @@ a plan, manage the sign-in accounts.
     python -m unionplan copy SOURCE DEST
     python -m unionplan demo PATH [--kind school|township] [--year N] [--force]
     python -m unionplan import PLAN WORKBOOK [--dry-run] [--json] [--year N]
+    python -m unionplan aid-split PLAN AID [--dry-run]
     python -m unionplan user add|list|passwd|edit|remove|unlock …   (see ops/usercli.py)
 
 The command line runs on the server, by whoever administers it: it acts as the local
@@ -35,7 +36,7 @@ from unionplan.data.store.base import Store
 from unionplan.data.tables import WorkbookData, parse_workbook
 from unionplan.data.workbook import Workbook
 from unionplan.errors import UnionplanError
-from unionplan.ops import demo, transfer, usercli
+from unionplan.ops import aidsplit, demo, transfer, usercli
 from unionplan.ops.config import Location, open_store, parse_location, read_secrets
 from unionplan.reports import importer
 
@@ -297,6 +298,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_aid_split(args: argparse.Namespace) -> int:
+    lang = args.lang or schema.DEFAULT_LANG
+    opened: list[Store] = []
+    for text, must in ((args.plan, True), (args.aid, False)):
+        try:
+            opened.append(open_location(text, must_exist=must)[1])
+        except UnionplanError as err:
+            _err(say("cli.cannot_open", lang, location=text, message=error_text(err, lang)))
+            return EXIT_FAILED
+    plan, aid = opened
+    try:
+        result = aidsplit.split_aid(plan, aid, actor=LOCAL_ADMIN, dry_run=args.dry_run)
+    except UnionplanError as err:
+        _err(error_text(err, lang))
+        return EXIT_MISMATCH if err.key == "errors.split_verify" else EXIT_FAILED
+    for title, rows in result.rows.items():
+        _out("  " + say("cli.aid_split_table", lang, table=title, rows=rows))
+    counts = {"rows": sum(result.rows.values()), "tabs": len(result.rows)}
+    if result.dry_run:
+        _out(say("cli.aid_split_would", lang, plan=plan.location, aid=aid.location, **counts))
+        return EXIT_OK
+    _out(say("cli.aid_split_done", lang, aid=aid.location, backup=result.backup, **counts))
+    _out(say("cli.aid_split_next", lang))
+    return EXIT_OK
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -370,6 +397,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--lang", choices=schema.LANGS, help=lang_help)
     imp.set_defaults(func=cmd_import)
+
+    split = sub.add_parser(
+        "aid-split",
+        help="把帮扶档案搬到单独的工作簿 / move the aid files into a separate workbook",
+        description="把帮扶档案、发放记录、资金收入、帮扶记录（及其操作日志）复制到新的帮扶档案"
+        "工作簿，逐行核对，备份工作计划工作簿后清空其中的帮扶工作表（保留表头） / copy the aid "
+        "tabs (and their audit rows) into a new aid workbook, verify, back up the plan "
+        "workbook, then clear its aid tabs (headers stay)",
+    )
+    split.add_argument("plan", metavar="PLAN", help="工作计划工作簿 / the plan workbook: " + where)
+    split.add_argument(
+        "aid", metavar="AID", help="帮扶档案工作簿（空） / the empty aid workbook: " + where
+    )
+    split.add_argument(
+        "--dry-run", action="store_true", help="只预览，不写入 / show what would be moved"
+    )
+    split.add_argument("--lang", choices=schema.LANGS, help="输出语言 / output language")
+    split.set_defaults(func=cmd_aid_split)
     usercli.add_parser(sub)
     return p
 

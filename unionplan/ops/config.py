@@ -4,12 +4,21 @@ Order: the environment variable ``UNIONPLAN_WORKBOOK`` (a path to .xlsx, a Googl
 URL or a bare key), else ``.streamlit/secrets.toml`` ``[connections.gsheets]``
 (``spreadsheet`` plus service-account fields), else the local default
 ``data/unionplan.xlsx``. Plain Python: the CLI and the benchmark use it too.
+
+The aid workbook (the hardship files kept apart, see `unionplan.data.split`), when there is
+one: ``UNIONPLAN_AID_WORKBOOK`` (a path or a Sheets URL/key), else secrets
+``[connections.aid]`` (``spreadsheet``, with its own service-account fields or the plan's),
+else the plan workbook's setting ``aid_workbook``, which an administrator sets on the data
+page: a Sheets URL/key, or a file name (`AID_NAME`) beside the plan workbook, never a path;
+else none, and the aid tables stay in the plan workbook.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +31,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_WORKBOOK = ROOT / "data" / "unionplan.xlsx"
 SECRETS = ROOT / ".streamlit" / "secrets.toml"
 ENV_WORKBOOK = "UNIONPLAN_WORKBOOK"
+ENV_AID_WORKBOOK = "UNIONPLAN_AID_WORKBOOK"
+AID_SETTING = "aid_workbook"
+# A local aid workbook named in the setting: a plain file name (letters of any script,
+# digits, "_", "-", "."), no folder, not hidden, ending in .xlsx.
+AID_NAME = re.compile(r"[^\W][\w.-]{0,79}\.xlsx", re.IGNORECASE)
 ENV_EMULATOR = "UNIONPLAN_SHEETS_EMULATOR_HOST"
 ENV_KEYFILE = "UNIONPLAN_SERVICE_ACCOUNT_FILE"
 # Backups of a Google workbook taken before a destructive operation (a local workbook's
@@ -84,3 +98,73 @@ def open_store(location: Location | str | None = None) -> Store:
     return GSheetsStore.from_config(
         location.target, credentials=location.credentials, keyfile=location.keyfile
     )
+
+
+def default_aid_name(plan: Location) -> str:
+    """The aid workbook's file name beside a local plan workbook: ``<plan>-aid.xlsx``."""
+    stem = Path(plan.target).stem if plan.kind == "xlsx" else DEFAULT_WORKBOOK.stem
+    return f"{stem}-aid.xlsx"
+
+
+def aid_folder(plan: Location) -> Path:
+    """Where a local aid workbook lives: beside a local plan workbook, else in data/."""
+    return Path(plan.target).parent if plan.kind == "xlsx" else DEFAULT_WORKBOOK.parent
+
+
+def aid_setting_location(plan: Location, value: str) -> Location | None:
+    """The aid workbook an administrator's setting names (None when blank).
+
+    A Sheets URL/key opens with the plan workbook's key; a file name (`AID_NAME`) lies in
+    `aid_folder`. Anything else (a path, "../x.xlsx") is refused: a setting typed in a
+    browser or a shared sheet must not name an arbitrary file on the server.
+    """
+    text = (value or "").strip()
+    if not text:
+        return None
+    key = sheet_key(text)
+    if key:
+        return Location("gsheets", key, plan.credentials, plan.keyfile, "setting")
+    if not AID_NAME.fullmatch(text) or Path(text).name != text:
+        raise ConfigError(f"not a workbook file name: {text!r}", key="data.aid.bad_name", name=text)
+    return Location("xlsx", str(aid_folder(plan) / text), source="setting")
+
+
+def resolve_aid_location(
+    plan: Location,
+    settings: Callable[[], Mapping[str, str]] | None = None,
+    secrets_path: Path = SECRETS,
+) -> Location | None:
+    """The aid workbook to use beside `plan`, or None for one workbook.
+
+    `settings` gives the plan workbook's settings; it is called only when neither the
+    environment nor secrets.toml configure one (so a configured server loads nothing).
+    """
+    env = os.environ.get(ENV_AID_WORKBOOK, "").strip()
+    conn = dict(read_secrets(secrets_path).get("connections", {}).get("aid", {}))
+    creds = conn if conn.get("client_email") else plan.credentials
+    if env:
+        return parse_location(env, source="env", credentials=creds)
+    if conn.get("spreadsheet"):
+        return parse_location(str(conn["spreadsheet"]), source="secrets", credentials=creds)
+    if settings is None:
+        return None
+    return aid_setting_location(plan, settings().get(AID_SETTING, ""))
+
+
+def open_aid_store(location: Location, lang: str | None = None) -> Store:
+    """The aid workbook's store; a missing local file is created (0600, in a 0700 folder
+    when the folder is new) with the aid tables' tabs."""
+    from unionplan import files
+    from unionplan.data import schema, split
+
+    store = open_store(location)
+    if location.kind == "xlsx" and not Path(location.target).exists():
+        files.private_dir(Path(location.target).parent)
+        lang = lang or schema.DEFAULT_LANG
+        store.create_tabs(
+            {
+                schema.TABLES[k].label.get(lang): schema.TABLES[k].headers(lang)
+                for k in split.AID_WORKBOOK_TABS
+            }
+        )
+    return store

@@ -29,7 +29,13 @@ from unionplan.data.workbook import DEFAULT_TTL, Workbook
 from unionplan.errors import ConflictError, UnionplanError
 from unionplan.markup import md_text  # pages use it as ui.md_text: t("…", x=md_text(x))
 from unionplan.ops import demo
-from unionplan.ops.config import Location, open_store, resolve_location
+from unionplan.ops.config import (
+    Location,
+    open_aid_store,
+    open_store,
+    resolve_aid_location,
+    resolve_location,
+)
 
 T = TypeVar("T")
 
@@ -76,7 +82,23 @@ def _workbook(loc: Location) -> Workbook:
 
 def workbook() -> Workbook:
     """The Workbook for this session's location; one per location, shared by sessions."""
-    return _workbook(location())
+    loc = location()
+    return _with_aid(_workbook(loc), loc)
+
+
+@st.cache_resource(show_spinner=False)
+def _aid_store(loc: Location, lang: str) -> Any:
+    return open_aid_store(loc, lang)
+
+
+def _with_aid(wb: Workbook, loc: Location) -> Workbook:
+    """`wb` keeping the aid tables in the aid workbook configured now (env, secrets, or the
+    plan workbook's setting), so a setting changed on the data page or in the sheet is
+    followed on the next run; a newly attached aid workbook gets its tabs."""
+    aid = resolve_aid_location(loc, lambda: wb.load().settings)
+    if wb.use_aid(_aid_store(aid, wb.load().language) if aid else None):
+        wb.ensure_tabs()
+    return wb
 
 
 def _first_run(loc: Location) -> None:
@@ -97,7 +119,7 @@ def _opened(loc: Location) -> Workbook:
     """The workbook made ready once per location and process: the demo year on a first
     start, missing tabs and headers created. A failure is not cached: the next run retries."""
     _first_run(loc)
-    wb = _workbook(loc)
+    wb = _with_aid(_workbook(loc), loc)
     wb.ensure_tabs()
     return wb
 
@@ -111,7 +133,8 @@ def data() -> WorkbookData:
     Pages must not mutate what it returns.
     """
     leave_pages_folder_mode()
-    return _opened(location()).load()
+    loc = location()
+    return _with_aid(_opened(loc), loc).load()
 
 
 def leave_pages_folder_mode() -> None:

@@ -46,7 +46,9 @@ class Field:
     in the user's language, with " *" when `required` (the check itself is validate's)."""
 
     key: str
-    kind: str = "text"  # "text", "textarea", "choice", "multi" (several choices), "password"
+    # "text", "textarea", "choice", "multi" (several choices), "password", "date" (a
+    # date or None), "check" (a yes/no box)
+    kind: str = "text"
     required: bool = False
     options: Sequence[Any] = ()  # choice: the values offered, in order
     format: Callable[[Any], str] | None = None  # choice: how a value is shown
@@ -189,6 +191,10 @@ def _input(form: RecordForm, f: Field) -> None:
         )
     elif f.kind == "multi":
         st.multiselect(label, list(f.options), format_func=f.format or str, key=key, help=help_)
+    elif f.kind == "date":
+        st.date_input(label, key=key, help=help_, format="YYYY-MM-DD")
+    elif f.kind == "check":
+        st.checkbox(label, key=key, help=help_)
     elif f.kind == "textarea":
         st.text_area(label, key=key, height=68, help=help_, max_chars=max_chars(form, f))
     else:

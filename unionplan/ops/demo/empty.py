@@ -10,10 +10,11 @@ from typing import Any
 
 from unionplan.data import schema
 from unionplan.data.access import Person, check_admin
+from unionplan.data.cells import to_cell
 from unionplan.data.schema import TABLES
 from unionplan.data.store.base import Cell, Grid
 from unionplan.data.tables import ROW, WorkbookData, new_id, read_table
-from unionplan.data.workbook import Workbook, to_cell
+from unionplan.data.workbook import Workbook
 from unionplan.ops.demo import write
 
 

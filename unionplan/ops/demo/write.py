@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from unionplan import files
+from unionplan.data.cells import to_cell
 from unionplan.data.schema import Table
 from unionplan.data.store.base import Grid, Store
-from unionplan.data.workbook import to_cell
 from unionplan.errors import BackendUnavailableError
 
 LANG = "zh-Hans"
