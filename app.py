@@ -33,6 +33,14 @@ SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
         ],
     ),
     (
+        "common.nav.section_reports",
+        [
+            ("reports", "pages/reports.py", ":material/summarize:"),
+            ("plan_import", "pages/plan_import.py", ":material/upload_file:"),
+            ("new_plan", "pages/new_plan.py", ":material/note_add:"),
+        ],
+    ),
+    (
         "common.nav.section_data",
         [
             ("data", "pages/data.py", ":material/table_chart:"),

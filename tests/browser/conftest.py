@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 START_TIMEOUT_S = 90  # a cold start imports pandas, plotly and streamlit
 RUN_TIMEOUT_MS = 90_000  # one script run, first load of the workbook included
+LANG = "zh-Hans"
+PASSWORD = "春风十里不如你-2026"  # of the accounts of `accounts_server`
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -50,6 +52,9 @@ PAGES = [
     "aid_cases",
     "aid_payments",
     "aid_campaigns",
+    "reports",
+    "plan_import",
+    "new_plan",
     "data",
     "users",
 ]
@@ -151,6 +156,34 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 
 
 @pytest.fixture(scope="session")
+def accounts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """An app server with accounts (one for the session: a server start costs seconds): an
+    administrator "boss" and a viewer "leader", both with PASSWORD."""
+    from argon2 import PasswordHasher
+
+    from tests.people import admin
+    from unionplan.auth import manage, passwords
+    from unionplan.auth.accounts import UsersFile
+
+    tmp = tmp_path_factory.mktemp("accounts")
+    users_file = tmp / "users.toml"
+    passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        users = UsersFile(users_file)
+        manage.add_account(users, admin(), "boss", ["admin"], password=PASSWORD, name="孙主席")
+        manage.add_account(users, admin(), "leader", ["viewer"], password=PASSWORD, name="书记")
+    finally:
+        passwords.use_hasher(PasswordHasher())
+    server = start_app(
+        demo_workbook(tmp / "unionplan.xlsx"),
+        tmp / "streamlit.log",
+        extra_env={"UNIONPLAN_USERS_FILE": str(users_file)},
+    )
+    yield server
+    stop_app(server)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"browser tests need Debian chromium at {CHROMIUM} (apt-get install chromium)")
@@ -173,6 +206,17 @@ def wait_for_run(page: object, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
         '[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms
     )
     wait_for_render(page, timeout_ms)
+
+
+def sign_in(page: object, login: str, password: str, lang: str = LANG) -> None:
+    """Fill in the sign-in form and send it; the run it starts has finished."""
+    from unionplan import i18n
+
+    page.get_by_label(i18n.t("auth.login", lang)).fill(login)  # type: ignore[attr-defined]
+    page.get_by_label(i18n.t("auth.password", lang)).fill(password)  # type: ignore[attr-defined]
+    button = page.get_by_role("button", name=i18n.t("auth.signin_button", lang))  # type: ignore[attr-defined]
+    button.click()
+    wait_for_run(page)
 
 
 def wait_for_render(page: object, timeout_ms: int = RUN_TIMEOUT_MS) -> None:

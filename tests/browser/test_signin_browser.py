@@ -4,7 +4,6 @@ sign-out ends it; an anonymous visitor sees nothing but the sign-in page, at any
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,15 @@ from argon2 import PasswordHasher
 
 from tests.browser.conftest import (
     DESKTOP,
+    LANG,
+    PASSWORD,
     PHONE,
     RUN_TIMEOUT_MS,
     AppServer,
     demo_workbook,
     open_app,
     screenshot,
+    sign_in,
     start_app,
     stop_app,
     wait_for_run,
@@ -29,30 +31,6 @@ from unionplan.auth.accounts import UsersFile
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "春风十里不如你-2026"
-LANG = "zh-Hans"
-
-
-@pytest.fixture(scope="module")
-def accounts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """An app server with a users file made here: an administrator and a viewer."""
-    tmp = tmp_path_factory.mktemp("accounts")
-    users_file = tmp / "users.toml"
-    passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    try:
-        users = UsersFile(users_file)
-        manage.add_account(users, admin(), "boss", ["admin"], password=PASSWORD, name="孙主席")
-        manage.add_account(users, admin(), "leader", ["viewer"], password=PASSWORD, name="书记")
-    finally:
-        passwords.use_hasher(PasswordHasher())
-    server = start_app(
-        demo_workbook(tmp / "unionplan.xlsx"),
-        tmp / "streamlit.log",
-        extra_env={"UNIONPLAN_USERS_FILE": str(users_file)},
-    )
-    yield server
-    stop_app(server)
-
 
 def _main(page: object) -> object:
     return page.locator('[data-testid="stMain"]')  # type: ignore[attr-defined]
@@ -62,14 +40,6 @@ def _heading(page: object, text: str) -> None:
     _main(page).locator("h1").filter(has_text=text).first.wait_for(  # type: ignore[attr-defined]
         state="visible", timeout=RUN_TIMEOUT_MS
     )
-
-
-def _sign_in(page: object, login: str, password: str) -> None:
-    page.get_by_label(i18n.t("auth.login", LANG)).fill(login)  # type: ignore[attr-defined]
-    page.get_by_label(i18n.t("auth.password", LANG)).fill(password)  # type: ignore[attr-defined]
-    button = page.get_by_role("button", name=i18n.t("auth.signin_button", LANG))  # type: ignore[attr-defined]
-    button.click()
-    wait_for_run(page)
 
 
 def _no_exception(page: object, server: AppServer) -> None:
@@ -102,10 +72,10 @@ def test_sign_in_through_the_form(
 ) -> None:
     page = open_app(browser, accounts_server, "overview", viewport=viewport)
     try:
-        _sign_in(page, login, "not-the-password")
+        sign_in(page, login, "not-the-password")
         alert = page.get_by_text(i18n.t("auth.signin_failed", LANG))  # type: ignore[attr-defined]
         alert.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
-        _sign_in(page, login, PASSWORD)
+        sign_in(page, login, PASSWORD)
         _heading(page, i18n.t("common.nav.overview", LANG))
         _no_exception(page, accounts_server)
         screenshot(page, f"signin-{login}-{viewport['width']}")

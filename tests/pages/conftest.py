@@ -29,6 +29,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
 from tests.pages.apptest import PointApp, clear_caches
+from tests.pages.report_helpers import accounts, downloads, fake_charts  # noqa: F401 - fixtures
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 from unionplan.ops import demo

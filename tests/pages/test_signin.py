@@ -41,6 +41,9 @@ READ_PAGES = [
     "aid_cases",  # every role reads the aid pages: figures and masked rows without the aid role
     "aid_payments",
     "aid_campaigns",
+    "reports",
+    "plan_import",
+    "new_plan",
 ]
 ADMIN_PAGES = ["data", "users"]
 # login -> (roles, unit)

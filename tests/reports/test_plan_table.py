@@ -10,7 +10,7 @@ import pytest
 
 from unionplan.data.parse import PlanDate
 from unionplan.errors import UnionplanError
-from unionplan.reports.plan_table import parse_plan_table
+from unionplan.reports.plan_table import parse_plan_table, table_columns
 
 YEAR = 2026
 
@@ -90,6 +90,18 @@ def test_columns_mapped_by_hand() -> None:
     # No header row named: every row is data, and the header row itself has no month.
     assert [a.title for a in by_index.activities] == ["劳模座谈"]
     assert by_index.issues[0].key == "reports.no_month_in_row" and by_index.issues[0].line == 1
+
+
+def test_columns_offered_for_mapping_show_their_top_cells() -> None:
+    data = xlsx([["时段", "安排", None, "备注"], ["5月", "劳模座谈", None, "x"]])
+    assert table_columns(data, "a.xlsx") == [
+        (0, "A · 某某中学工会2026年活动安排 / 时段 / 5月"),
+        (1, "B · 安排 / 劳模座谈"),
+        (2, "C"),
+        (3, "D · 备注 / x"),
+    ]
+    text = "甲,乙\n5月,座谈\n".encode()
+    assert table_columns(text, "a.csv") == [(0, "A · 甲 / 5月"), (1, "B · 乙 / 座谈")]
 
 
 def test_unknown_mapped_column_is_reported() -> None:

@@ -8,10 +8,11 @@ import io
 import openpyxl
 import pytest
 
+from tests.people import person
 from tests.reports.conftest import TODAY, docx_text, fake_png
 from unionplan.data.tables import WorkbookData
 from unionplan.reports.docx_report import to_docx
-from unionplan.reports.report import build_report
+from unionplan.reports.report import build_report, may_see_personal
 from unionplan.reports.xlsx_report import to_xlsx
 
 
@@ -57,3 +58,28 @@ def test_aid_officer_report_lists_the_names(school: WorkbookData) -> None:
     # ID numbers and phones are never in a report, whoever asks
     for col in ("id_number", "phone"):
         assert not any(str(v) in text for v in school.df("aid_cases")[col].dropna())
+
+
+# ------------------------------------------------------------------ who may see names
+
+
+@pytest.mark.parametrize(
+    ("roles", "unit", "report_unit", "may"),
+    [
+        (["admin"], None, None, True),
+        (["aid"], None, None, True),
+        (["viewer"], None, None, False),
+        (["editor"], None, "U-0002", False),
+        # an aid officer of 东湖社区 (U-0002, with U-0004 below it)
+        (["aid"], "U-0002", "U-0002", True),  # every case of the report is theirs
+        (["aid"], "U-0002", "U-0004", True),
+        (["aid"], "U-0002", "U-0003", False),  # 南街's cases are not
+        (["aid"], "U-0002", None, False),  # the whole union holds others' cases
+        (["aid", "viewer"], "U-0004", "U-0002", False),  # U-0002's own cases are not theirs
+    ],
+)
+def test_who_may_see_the_names_in_a_report(
+    township: WorkbookData, roles: list[str], unit: str | None, report_unit: str | None, may: bool
+) -> None:
+    who = person("p", *roles, unit=unit)
+    assert may_see_personal(township, who, report_unit) is may

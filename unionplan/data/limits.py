@@ -61,6 +61,7 @@ INPUT_CHARS: dict[str, int] = {
     "person": 40,  # a person's name in the sidebar
     "sheet_url": 1_000,  # a Google Sheets link, with its #gid=… and ?usp=… tails
     "file_path": 1_000,  # a path on the server
+    "narrative": 20_000,  # a report's section as the person edits it before downloading
 }
 
 _PARSED_KINDS = frozenset(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from unionplan.data import schema
 from unionplan.data.parse import is_blank
@@ -122,6 +123,21 @@ def _xlsx_grid(data: bytes) -> list[list[Any]]:
 
 
 # ------------------------------------------------------------------ columns
+
+
+def table_columns(source: bytes | str | Path, filename: str) -> list[tuple[int, str]]:
+    """Each column of a plan table as (0-based index, "B · 时间 / 3月"): its letter and
+    what its top rows hold, for a person saying which column is which (`columns` of
+    `parse_plan_table`) when the headers are not recognised."""
+    grid = _read_grid(source, filename)
+    width = max((len(row) for row in grid), default=0)
+    out = []
+    for j in range(width):
+        seen = [_cell_text(r[j]) for r in grid[:HEADER_SCAN_ROWS] if j < len(r)]
+        sample = " / ".join(s for s in seen if s)[:40]
+        letter = get_column_letter(j + 1)
+        out.append((j, f"{letter} · {sample}" if sample else letter))
+    return out
 
 
 def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from unionplan.data.tables import WorkbookData
+from unionplan.data import access
+from unionplan.data.access import Person
+from unionplan.data.tables import WorkbookData, unit_tree
 from unionplan.data.values import py
 from unionplan.reports import figures as rfig
 from unionplan.reports import narrative as words
@@ -146,6 +148,23 @@ def build_report(
         unit_names=unit_names,
         evaluated=rfig.evaluated_frame(data, per, scope),
     )
+
+
+def may_see_personal(data: WorkbookData, person: Person, unit: str | None) -> bool:
+    """Whether a report of `unit` (None: the whole union) may name aid cases for `person`:
+    only when they may see the personal data of every case the report covers
+    (`access.can_see_personal`): an administrator, an aid officer, or one limited to a
+    unit for a report of cases all in that unit's subtree. Otherwise aggregates only."""
+    if access.can_see_all_personal(person):
+        return True
+    if not person.has(access.AID):
+        return False
+    scope = rfig.scope_of(data, unit)
+    cases = data.df("aid_cases")
+    if cases.empty:
+        return True
+    tree = unit_tree(data)
+    return all(access.can_see_personal(person, u, tree) for u in cases["unit"] if scope.covers(u))
 
 
 def _unit_names(data: WorkbookData) -> dict[str, str]:
