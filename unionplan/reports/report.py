@@ -153,8 +153,8 @@ def build_report(
 def may_see_personal(data: WorkbookData, person: Person, unit: str | None) -> bool:
     """Whether a report of `unit` (None: the whole union) may name aid cases for `person`:
     only when they may see the personal data of every case the report covers
-    (`access.can_see_personal`): an administrator, an aid officer, or one limited to a
-    unit for a report of cases all in that unit's subtree. Otherwise aggregates only."""
+    (`access.can_see_personal`): an aid officer, or one limited to a unit for a report of
+    cases all in that unit's subtree. Otherwise aggregates only (an administrator too)."""
     if access.can_see_all_personal(person):
         return True
     if not person.has(access.AID):
