@@ -21,7 +21,7 @@ from unionplan.data import limits
 from unionplan.data.tables import WorkbookData
 from unionplan.history import Filters
 from unionplan.ops.backup import XLSX_MIME
-from unionplan.ui import data, derived, lang, person, t
+from unionplan.ui import data, derived, lang, person, t, tables
 
 PAGE = 100  # saves per page: a few hundred lines, quick to draw on a phone
 
@@ -58,32 +58,13 @@ def _lines(d: WorkbookData, rows: pd.DataFrame) -> pd.DataFrame:
     return history.headed(shown, lang())
 
 
-def _page(n: int, key: str) -> slice:
-    """Which saves of `n` to show: all when they fit one page, else the page picked."""
-    pages = max(1, -(-n // PAGE))
-    if pages == 1:
-        st.session_state.pop(key, None)
-        return slice(0, n)
-    if st.session_state.get(key) not in range(pages):
-        st.session_state[key] = 0
-    lg = lang()  # bound now: AppTest calls format functions after the run
-
-    def label(p: int) -> str:
-        return i18n.t(
-            "history.page",
-            lg,
-            first=i18n.fmt_number(p * PAGE + 1, lg),
-            last=i18n.fmt_number(min((p + 1) * PAGE, n), lg),
-            n=i18n.fmt_number(n, lg),
-        )
-
-    p = st.selectbox(t("history.page_label"), range(pages), format_func=label, key=key)
-    return slice(p * PAGE, min((p + 1) * PAGE, n))
-
-
 def _table(d: WorkbookData, rows: pd.DataFrame, key: str) -> None:
     """A page of `rows` as lines, with the page picker when they do not fit one."""
-    shown = rows.iloc[_page(len(rows), f"{key}_page")]
+    shown = rows.iloc[
+        tables.page_picker(
+            len(rows), f"{key}_page", PAGE, label_key="history.page_label", text_key="history.page"
+        )
+    ]
     lines = _lines(d, shown)
     st.caption(
         t("history.count", n=i18n.fmt_number(len(rows), lang()), shown=len(lines))

@@ -23,7 +23,14 @@ def page_count(n_rows: int, rows: int = PAGE_ROWS) -> int:
     return max(1, -(-n_rows // rows))
 
 
-def page_picker(n_rows: int, key: str, rows: int = PAGE_ROWS) -> slice:
+def page_picker(
+    n_rows: int,
+    key: str,
+    rows: int = PAGE_ROWS,
+    *,
+    label_key: str = "common.table_page_label",
+    text_key: str = "common.table_page",
+) -> slice:
     """Which rows of a table of `n_rows` to show: all when they fit one page, else the
     page picked in a selectbox ("第 1–500 条"); a page past the end (the table shrank
     after a filter) goes back to the first."""
@@ -38,16 +45,14 @@ def page_picker(n_rows: int, key: str, rows: int = PAGE_ROWS) -> slice:
     def label(p: int) -> str:
         first, last = p * rows + 1, min((p + 1) * rows, n_rows)
         return i18n.t(
-            "common.table_page",
+            text_key,
             lg,
             first=i18n.fmt_number(first, lg),
             last=i18n.fmt_number(last, lg),
             n=i18n.fmt_number(n_rows, lg),
         )
 
-    page = st.selectbox(
-        t("common.table_page_label"), range(pages), format_func=label, key=key, width=PICKER_WIDTH
-    )
+    page = st.selectbox(t(label_key), range(pages), format_func=label, key=key, width=PICKER_WIDTH)
     return slice(page * rows, min((page + 1) * rows, n_rows))
 
 
