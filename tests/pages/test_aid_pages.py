@@ -270,3 +270,40 @@ def test_the_overview_tells_an_aid_officer_how_many_reviews_are_due(
     label = i18n.t("overview.metric_reviews_due", "zh-Hans")
     shown = [m.value for m in at.metric if m.label == label]
     assert shown == ([str(due)] if told else [])
+
+
+def test_a_case_edited_meanwhile_shows_both_versions_and_saves_mine_on_request(
+    demo_workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _as(OFFICER, monkeypatch, "aid_cases")
+    case_id = at.selectbox(key="aid_case").value
+    # The demo's ID numbers end in "XXXX" (never a real person's): an edit that leaves the
+    # number alone is not refused for it.
+    assert str(_load(demo_workbook).record("aid_cases", case_id)["id_number"]).endswith("XXXX")
+    form = f"aid_edit_{case_id}"
+    at.text_input(key=f"{form}:address").set_value("幸福路 8 号")
+    # Meanwhile another aid officer changes the same case's phone in the sheet.
+    wb = Workbook(XlsxStore(demo_workbook), ttl=0)
+    opened = wb.load(fresh=True).record("aid_cases", case_id)
+    wb.update(
+        "aid_cases",
+        case_id,
+        {"phone": "13900001111"},
+        expected_version=int(opened["version"]),
+        actor=person("li", "aid"),
+    )
+    at = _submit(at, "aidui.case_save")
+    assert not at.error
+    assert any("版" in w.value for w in at.warning)  # the conflict view, not an error
+    # theirs beside mine: their phone, my address
+    tables = [df.value.to_string() for df in at.dataframe]
+    assert any("13900001111" in x and "幸福路 8 号" in x for x in tables)
+    assert at.text_input(key=f"{form}:address").value == "幸福路 8 号"  # input kept
+    now = _load(demo_workbook).record("aid_cases", case_id)
+    assert now["phone"] == "13900001111" and now["address"] != "幸福路 8 号"
+
+    at = _submit(at, "forms.conflict_keep_mine")
+    now = _load(demo_workbook).record("aid_cases", case_id)
+    # Mine over theirs: my address written, their phone kept (I did not change it).
+    assert now["address"] == "幸福路 8 号" and now["phone"] == "13900001111"
+    assert int(now["version"]) == int(opened["version"]) + 2

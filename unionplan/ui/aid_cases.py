@@ -107,14 +107,24 @@ def _to_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def _validate(raw: dict[str, Any]) -> dict[str, Any]:
+def _validate(raw: dict[str, Any], record: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The form's values checked as a case; when editing `record`, a field the person left
+    as the sheet has it is not held against them (a hand-typed ID number that fails its
+    check digit must not block a change of address), as `aid.cases.update_case` rules."""
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
     values = {k: (None if v == "" else v) for k, v in values.items()}
     values["causes"] = list(values.get("causes") or [])
     check = aid_cases.check_case(values)
-    if check.problems:
-        raise ValidationError(check.problems)
+    untouched = {
+        k
+        for k in check.problems
+        if record is not None and str(values.get(k) or "") == str(record.get(k) or "").strip()
+    }
+    problems = {k: v for k, v in check.problems.items() if k not in untouched}
+    if problems:
+        raise ValidationError(problems)
     out = check.values
+    out.update({k: record.get(k) for k in untouched if record is not None})
     if not is_blank(out.get("family_size")):
         out["family_size"] = int(str(out["family_size"]))
     if not is_blank(out.get("monthly_income")):
@@ -139,12 +149,6 @@ def _save(opened: Mapping[str, Any] | None, values: dict[str, Any], form_key: st
     except aid_cases.DuplicateCaseError:
         st.session_state[f"{form_key}:{_DUPLICATE_SEEN}"] = True
         raise
-    except ConflictError as exc:
-        # The shared conflict view is for the generic update; here the officer reloads.
-        raise UnionplanError(
-            str(exc), key="errors.conflict", expected=exc.expected_version,
-            found=exc.current_version,
-        ) from exc  # fmt: skip
 
 
 def case_form(d: WorkbookData, record: Mapping[str, Any] | None, key: str) -> RecordForm:
@@ -188,7 +192,7 @@ def case_form(d: WorkbookData, record: Mapping[str, Any] | None, key: str) -> Re
         table=CASES,
         rows=rows,
         to_widgets=_to_widgets,
-        validate=_validate,
+        validate=lambda raw: _validate(raw, record),
         submit_label=t("aidui.case_add" if record is None else "aidui.case_save"),
         added=lambda v: t("aidui.case_added"),
         saved=lambda v: t("aidui.case_saved"),

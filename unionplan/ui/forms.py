@@ -263,7 +263,13 @@ def record_form(form: RecordForm, record: Record | None = None) -> None:
             return out
 
         done = form.added(values) if opened_record is None else form.saved(values)
-        write(saved, success=done)
+        try:
+            write(saved, success=done)
+        except ConflictError as exc:
+            if opened_record is None:
+                raise
+            state.conflict = _Conflict(dict(exc.current), dict(written), dict(opened_record))
+            st.rerun()
         return
     if state.opened is None:
 
@@ -288,14 +294,17 @@ def _update(
     """Update the row if it is still the version `opened`; a conflict is kept in the
     session so the comparison survives reruns."""
 
-    def update() -> dict:
-        rec = workbook().update(
-            form.table.key,
-            str(opened["id"]),
-            dict(change),
-            expected_version=int(opened.get("version") or 0),
-            actor=person(),
-        )
+    def update() -> Any:
+        if form.save is not None:  # its own write path (an aid case's checks), same rules
+            rec = form.save(opened, {**form.as_read(opened), **change})
+        else:
+            rec = workbook().update(
+                form.table.key,
+                str(opened["id"]),
+                dict(change),
+                expected_version=int(opened.get("version") or 0),
+                actor=person(),
+            )
         _after_save(form, state)
         return rec
 
