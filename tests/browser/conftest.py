@@ -212,8 +212,9 @@ def sign_in(page: object, login: str, password: str, lang: str = LANG) -> None:
     """Fill in the sign-in form and send it; the run it starts has finished."""
     from unionplan import i18n
 
-    page.get_by_label(i18n.t("auth.login", lang)).fill(login)  # type: ignore[attr-defined]
-    page.get_by_label(i18n.t("auth.password", lang)).fill(password)  # type: ignore[attr-defined]
+    # exact: English "Password" would also match the "Show password" button
+    page.get_by_label(i18n.t("auth.login", lang), exact=True).fill(login)  # type: ignore[attr-defined]
+    page.get_by_label(i18n.t("auth.password", lang), exact=True).fill(password)  # type: ignore[attr-defined]
     button = page.get_by_role("button", name=i18n.t("auth.signin_button", lang))  # type: ignore[attr-defined]
     button.click()
     wait_for_run(page)
