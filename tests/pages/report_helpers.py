@@ -16,10 +16,8 @@ from typing import Any
 
 import docx
 import openpyxl
-import pandas as pd
 import pytest
 import streamlit as st
-from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from tests.auth.conftest import CHEAP
@@ -102,25 +100,6 @@ def signed_in(login: str, page: str, *, lang: str = "zh-Hans") -> AppTest:
     at.session_state["_signin_token"] = session.token
     at.switch_page(f"pages/{page}.py")
     return at.run()
-
-
-def page_text(at: AppTest) -> str:
-    """Everything the page tree holds as text: every element's proto and every table's
-    cells (a dataframe's cells travel as Arrow bytes)."""
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        value = getattr(node, "value", None)
-        if isinstance(value, pd.DataFrame):
-            out.append(value.to_csv())
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(text_format.MessageToString(proto, as_utf8=True))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
 
 
 def docx_text(data: bytes) -> str:

@@ -14,11 +14,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_page, page_text
 from tests.pages.report_helpers import (
     Downloads,
     docx_text,
-    page_text,
     problems,
     signed_in,
     xlsx_text,
