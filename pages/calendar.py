@@ -43,12 +43,17 @@ with st.container(horizontal=True, vertical_alignment="center") if paged else st
     if paged:
         cal_ui.navigator(view, year, today)
 
-# A click on an activity (reported since the last run) opens it in the dialog below.
-initial, key = cal_ui.place(view, lang, year, today, paged=paged, clicks=ui.may_write("activities"))
+# A click (reported since the last run) opens the dialog below: an activity to edit, or a
+# day's list.
+edit = ui.may_write("activities")
+initial, key = cal_ui.place(view, lang, year, today, paged=paged, clicks=edit)
+# Handed a view at a time, the view's days are the calendar's valid range: moving the
+# range moves the mounted calendar.
+valid = calendar_view.visible_range(view, initial, year) if paged else year
 calendar(
     events=cal_ui.events(d, f, view, lang, year, initial if paged else None),
     options=calendar_view.options(
-        lang, view, initial, year, calendar_view.height(view, phone), navigation=not paged
+        lang, view, initial, valid, calendar_view.height(view, phone), navigation=not paged
     ),
     custom_css=calendar_view.CUSTOM_CSS,
     callbacks=["eventClick"],
@@ -60,12 +65,17 @@ if paged:
 st.markdown(calendar_view.legend_html(lang), unsafe_allow_html=True)
 if not holidays.has_statutory_data(f.year):
     st.caption(ui.t("calendar.no_statutory", year=f.year))
-if ui.may_write("activities"):
-    cal_ui.editor(d)
+cal_ui.dialogs(d, f, year, edit=edit)
 
 # -- exports ------------------------------------------------------------------------------
 st.subheader(ui.t("calendar.export_heading"))
-st.caption(ui.t("calendar.export_help", n=len(shown), deadlines=len(due)))
+st.caption(
+    ui.t(
+        "calendar.export_help",
+        n=i18n.fmt_number(len(shown), lang),
+        deadlines=i18n.fmt_number(len(due), lang),
+    )
+)
 union = d.settings.get("union_name", "")
 c1, c2 = st.columns(2)
 c1.download_button(

@@ -20,7 +20,7 @@ import pandas as pd
 from unionplan import i18n
 from unionplan.data import periods
 from unionplan.data.parse import PlanDate
-from unionplan.data.schema import ACTIVITY_CATEGORY
+from unionplan.data.schema import ACTIVITY_CATEGORY, ACTIVITY_STATUS
 from unionplan.data.values import records
 from unionplan.plan import activities, recurrence
 from unionplan.plan.holidays import Holiday
@@ -49,7 +49,7 @@ HOLIDAY_TEXT = "#8E1B12"
 FESTIVAL_BG = "#FFF3E0"
 
 # FullCalendar sorts by these fields in order; `order` is our own extended prop.
-ORDER_MONTH_ONLY, ORDER_HOLIDAY, ORDER_DEADLINE, ORDER_ACTIVITY = 0, 1, 2, 3
+ORDER_MONTH_ONLY, ORDER_HOLIDAY, ORDER_DEADLINE, ORDER_ACTIVITY, ORDER_MORE = 0, 1, 2, 3, 4
 FC_LOCALE = {"zh-Hans": "zh-cn", "zh-Hant": "zh-tw", "en": "en-gb"}
 
 
@@ -385,17 +385,16 @@ def _monday(day: dt.date) -> dt.date:
 def visible_range(
     view: View, anchor: dt.date, valid: tuple[dt.date, dt.date] | None = None
 ) -> tuple[dt.date, dt.date]:
-    """The days the calendar shows when it opens at `anchor` in `view`: the month grid in
-    whole weeks (with the greyed days of the months around), the week, or the month of
-    the list; kept inside `valid` (the year the calendar may show)."""
+    """The days a calendar handed one view at a time gets when it stands at `anchor`:
+    the month (of the grid or the list) or the week, kept inside `valid` (the year the
+    calendar may show). It is also the calendar's valid range then, so the month grid
+    greys the days of the months around, and moving the range moves the calendar."""
     if view == "week":
         start = _monday(anchor)
         end = start + dt.timedelta(days=6)
     else:
         start = anchor.replace(day=1)
         end = periods.month_end(start.year, start.month)
-        if view == "month":
-            start, end = _monday(start), _monday(end) + dt.timedelta(days=6)
     if valid:
         start, end = max(start, valid[0]), min(end, valid[1])
     return start, max(start, end)
@@ -418,6 +417,99 @@ def overlapping(expanded: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Data
         for d, e in zip(expanded["date"], expanded["end"], strict=True)
     ]
     return expanded[keep]
+
+
+# How many activities a day shows, past which the rest fold into one "N more" item (a
+# calendar handed a view at a time only). A federation's day holds dozens: FullCalendar
+# would lay out all of them to show three (830 a month at 10k activities: 0.7 s a step
+# in the browser), and a person reads them better as the day's list.
+DAY_ITEMS_MAX: dict[str, int] = {"month": 3, "week": 6, "list": 12}
+
+
+def fold_days(events: list[dict], view: View, lang: str) -> list[dict]:
+    """`events` with each day's activities past `DAY_ITEMS_MAX[view]` folded into one
+    item that opens the day's list. A day's activities are those starting on it, kept in
+    the calendar's own order (all-month items first, then by time, then by title);
+    holidays and deadlines are all kept."""
+    limit = DAY_ITEMS_MAX[view]
+    by_day: dict[str, list[dict]] = {}
+    out: list[dict] = []
+    for e in events:
+        if e.get("extendedProps", {}).get("kind") == "activity":
+            by_day.setdefault(str(e["start"])[:10], []).append(e)
+        else:
+            out.append(e)
+    for day, items in by_day.items():
+        if len(items) <= limit:
+            out.extend(items)
+            continue
+        items.sort(key=lambda e: (e["extendedProps"]["order"], str(e["start"]), e["title"]))
+        out.extend(items[:limit])
+        out.append(more_event(day, len(items) - limit, lang))
+    return out
+
+
+def more_event(day: str, n: int, lang: str) -> dict:
+    """The item standing for a day's `n` activities not drawn: a click opens the day."""
+    return {
+        "id": f"more|{day}",
+        "title": i18n.t("calendar.more_on_day", lang, n=i18n.fmt_number(n, lang)),
+        "start": day,
+        "allDay": True,
+        "backgroundColor": "#FFFFFF",
+        "borderColor": "#595959",
+        "textColor": "#1F1F1F",
+        "classNames": ["up-more"],
+        "extendedProps": {"kind": "more", "day": day, "order": ORDER_MORE},
+    }
+
+
+def clicked_day(state: Mapping[str, Any] | None) -> dt.date | None:
+    """The day of a click on a day's "N more" item, else None."""
+    if not state or state.get("callback") != "eventClick":
+        return None
+    props = ((state.get("eventClick") or {}).get("event") or {}).get("extendedProps") or {}
+    if props.get("kind") != "more" or not props.get("day"):
+        return None
+    try:
+        return dt.date.fromisoformat(str(props["day"]))
+    except ValueError:
+        return None
+
+
+def day_table(
+    expanded: pd.DataFrame, day: dt.date, lang: str, units: Mapping[str, str]
+) -> pd.DataFrame:
+    """The activities on `day` (rows of `activities.expand`) as the day's list: time,
+    title, unit and status, in the calendar's order."""
+    rows = []
+    for row in records(overlapping(expanded, day, day)):
+        unit, time = row.get("unit"), str(row.get("time") or "")
+        if row.get("month_only"):
+            when = i18n.t("calendar.whole_month", lang)
+        elif (row.get("end") or row["date"]) > row["date"]:
+            when = i18n.t(
+                "calendar.range",
+                lang,
+                first=i18n.fmt_date(row["date"], lang),
+                last=i18n.fmt_date(row["end"], lang),
+            )
+        else:
+            when = time or i18n.t("calendar.all_day", lang)
+        rows.append(
+            {
+                "id": row["id"],
+                "occurrence": row["date"],
+                "sort": (not row.get("month_only"), time, str(row.get("title") or "")),
+                "when": when,
+                "title": str(row.get("title") or row["id"]),
+                "unit": units.get(unit, unit) if isinstance(unit, str) else "",
+                "status": ACTIVITY_STATUS.label(activities.status_of(row.get("status")), lang),
+            }
+        )
+    rows.sort(key=lambda r: r["sort"])
+    cols = ["id", "occurrence", "when", "title", "unit", "status"]
+    return pd.DataFrame([{c: r[c] for c in cols} for r in rows], columns=cols)
 
 
 def clicked_activity(state: Mapping[str, Any] | None) -> tuple[str, str | None] | None:
