@@ -10,8 +10,9 @@ payments n/10, audit n/2 …) is written to a temporary .xlsx, then:
   /usr/bin/chromium, the flags of tests/browser/conftest.py). Times from a click to a
   settled page (the script run finished, no running indicator, no loading skeleton, and
   what the click asked for on screen): a sidebar link to each page, a filter change and
-  opening a record on the activities page, a period change on the targets page, a click
-  on a calendar event (its dialog) and the calendar's previous-month button. Then the peak
+  opening a record on the activities page, a period change and opening another tab on
+  the targets page, a click on a calendar event (its dialog) and the calendar's
+  previous-month button. Then the peak
   resident memory of the app process (VmHWM), overall and over each page's first visit.
   All clicks happen in one browser tab after a first visit of every page, as a person
   keeps the app open.
@@ -340,6 +341,15 @@ def _browser_clicks(
                 add("targets: period change", _timed_click(page, button.first.click, None))
                 button = page.get_by_role("radio", name=t("targets.period_Q4", LANG), exact=True)
                 _timed_click(page, button.first.click, None)  # back, for the next round
+                # Only the open tab runs, so opening one is a run of the page.
+                tab = page.get_by_role("tab", name=t("targets.tab_detail", LANG), exact=True)
+                picker = page.locator(".st-key-targets_detail_pick").first
+                add(
+                    "targets: open a tab",
+                    _timed_click(page, tab.first.click, lambda: picker.wait_for(state="visible")),
+                )
+                tab = page.get_by_role("tab", name=t("targets.tab_overview", LANG), exact=True)
+                _timed_click(page, tab.first.click, None)  # back, for the next round
             if "calendar" in pages:
                 _calendar_clicks(page, go, add)
     finally:

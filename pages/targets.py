@@ -20,31 +20,23 @@ df = view.evaluated(d, as_of)
 view.status_line(df)
 view.rules_caption()
 
-overview, detail, units, progress, edit = st.tabs(
-    [
-        ui.t("targets.tab_overview"),
-        ui.t("targets.tab_detail"),
-        ui.t("targets.tab_units"),
-        ui.t("targets.tab_progress"),
-        ui.t("targets.tab_edit"),
-    ]
-)
-if df.empty:
-    overview.info(ui.t("targets.no_targets"))
-else:
-    with overview:
-        view.overview_tab(d, as_of)
-    with detail:
-        view.detail_tab(df, d, as_of)
-    with units:
-        view.units_tab(df, d, as_of)
-    with progress:
-        if ui.may_write("progress"):
-            view.progress_tab(df, d, today)
+# Only the open tab runs: a period change redraws its charts alone.
+tab, box = ui.lazy_tabs("targets", view.TABS)
+with box:
+    if tab == "edit":
+        if ui.may_write("targets"):
+            view.edit_tab(d)
         else:
             st.caption(ui.t("auth.read_only"))
-with edit:
-    if ui.may_write("targets"):
-        view.edit_tab(d)
+    elif df.empty:
+        st.info(ui.t("targets.no_targets"))
+    elif tab == "overview":
+        view.overview_tab(d, as_of)
+    elif tab == "detail":
+        view.detail_tab(df, d, as_of)
+    elif tab == "units":
+        view.units_tab(df, d, as_of)
+    elif ui.may_write("progress"):
+        view.progress_tab(df, d, today)
     else:
         st.caption(ui.t("auth.read_only"))

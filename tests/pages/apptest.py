@@ -22,6 +22,7 @@ from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from tests import ROOT
+from unionplan import i18n
 from unionplan.ui import derived_cache
 
 APP = str(ROOT / "app.py")
@@ -53,6 +54,15 @@ def open_page(page: str, *, lang: str | None = None) -> AppTest:
     """A session whose first run opens ``pages/<page>.py``."""
     at = new_app(lang=lang)
     at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def open_tab(at: AppTest, page: str, tab: str) -> AppTest:
+    """Open the tab `tab` of a page whose tabs run lazily (only the open one runs), as a
+    click on it does: `targets` and tab `detail` is the tab labelled targets.tab_detail
+    in the session's language, under the tabs' key `targets_tab`."""
+    lang = at.session_state.get("lang", "zh-Hans")
+    at.session_state[f"{page}_tab"] = i18n.t(f"{page}.tab_{tab}", lang)
     return at.run()
 
 

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.auth.conftest import CHEAP
-from tests.pages.apptest import TIMEOUT, PointApp, open_page, page_text
+from tests.pages.apptest import TIMEOUT, PointApp, open_page, open_tab, page_text
 from tests.people import admin, person
 from unionplan import history, i18n, ui
 from unionplan.auth import manage, passwords, signin
@@ -170,7 +170,7 @@ def test_an_edit_shows_in_the_record_s_history_naming_the_local_person(book: Pat
 
 
 def test_a_target_s_edit_form_has_its_history(book: Path) -> None:
-    at = open_page("targets", lang="en")
+    at = open_tab(open_page("targets", lang="en"), "targets", "edit")
     at.selectbox(key="te_pick").set_value("T-1").run()
     assert not at.exception
     assert i18n.t("history.record_heading", "en", n=1) in [e.label for e in at.expander]

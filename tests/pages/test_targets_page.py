@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import PointApp, clear_caches, open_page
+from tests.pages.apptest import PointApp, clear_caches, open_page, open_tab
 from tests.people import admin
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
@@ -74,12 +74,14 @@ def _targets_page(lang: str = "zh-Hans") -> AppTest:
 
 
 def _detail_status(at: AppTest, target_id: str) -> str:
+    open_tab(at, "targets", "detail")
     at.selectbox(key="targets_detail_pick").set_value(target_id).run()
     facts = [m.value for m in at.markdown if "状态" in m.value or "Status" in m.value]
     return facts[-1]
 
 
 def _pick_progress_target(at: AppTest, target_id: str) -> None:
+    open_tab(at, "targets", "progress")
     at.selectbox(key="tp_target").set_value(target_id).run()
 
 
@@ -150,7 +152,7 @@ def test_refusal_speaks_the_users_language(workbook_path: Path) -> None:
 
 
 def test_add_a_target_through_the_form(workbook_path: Path) -> None:
-    at = _targets_page()
+    at = open_tab(_targets_page(), "targets", "edit")
     key = "te_new"
     at.text_input(key=f"{key}:title").input("文体活动")
     at.text_input(key=f"{key}:section").input("文体活动")
@@ -192,7 +194,7 @@ def test_period_selector_moves_the_figures(workbook_path: Path) -> None:
 
 
 def test_edit_conflict_shows_both_versions_and_keeps_mine_on_request(workbook_path: Path) -> None:
-    at = _targets_page()
+    at = open_tab(_targets_page(), "targets", "edit")
     at.selectbox(key="te_pick").set_value("T-COUNT").run()
     key = "te_T-COUNT"
     assert at.text_input(key=f"{key}:target_value").value == "50"
@@ -245,3 +247,23 @@ def test_a_long_section_draws_its_first_bullets_and_more_on_request(workbook_pat
     at.button(key=f"targets_bullets_more_{n}").click().run()
     assert len(_bullet_titles(at, n)) == many
     assert not [b for b in at.button if b.key == f"targets_bullets_more_{n}"]  # all drawn
+
+
+def _chart_ids(at: AppTest) -> str:
+    return " ".join(c.proto.id for c in at.get("plotly_chart"))
+
+
+def test_only_the_open_tab_runs_and_it_stays_open_in_another_language(
+    workbook_path: Path,
+) -> None:
+    at = _targets_page()
+    assert "chart_sections" in _chart_ids(at)  # the overview's charts
+    assert not [s for s in at.selectbox if s.key == "targets_detail_pick"]
+    open_tab(at, "targets", "detail")
+    assert [s.key for s in at.selectbox if s.key == "targets_detail_pick"]
+    assert "chart_sections" not in _chart_ids(at)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.session_state["targets_tab"] == i18n.t("targets.tab_detail", "en")
+    assert [s.key for s in at.selectbox if s.key == "targets_detail_pick"]

@@ -22,13 +22,14 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import PointApp, open_app, open_page
+from tests.pages.apptest import PointApp, open_app, open_page, open_tab
 from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 from unionplan.markup import md_text, plot_text
 from unionplan.plan import calendar_view
+from unionplan.ui.targets import TABS as TARGET_TABS
 
 TODAY = dt.date.today()
 YEAR = TODAY.year
@@ -187,10 +188,15 @@ def test_someone_elses_name_in_the_conflict_view(hostile: Path) -> None:
 
 def test_targets_page_headings_facts_units_and_charts(hostile: Path) -> None:
     at = _app("targets")
-    texts = assert_shown_as_text(at)
-    assert any(SHOWN in s.value for s in at.subheader)  # the section heading
+    texts, charts, headings = [], [], []
+    for tab in TARGET_TABS:  # only the open tab runs: every one of them, in turn
+        open_tab(at, "targets", tab)
+        texts += assert_shown_as_text(at, expect_shown=False)
+        charts += chart_strings(at)
+        headings += [s.value for s in at.subheader]
+    assert any(SHOWN in t for t in texts)
+    assert any(SHOWN in s for s in headings)  # the section heading
     assert any(md_text(EVIL) in t and "**" in t for t in texts)  # the unit's targets heading
-    charts = chart_strings(at)
     assert charts, "no chart on the page"
     assert not [s for s in charts if "<img" in s or "<a " in s]
     assert any("&lt;img src=x onerror=alert(1)&gt;" in s for s in charts)
@@ -198,7 +204,7 @@ def test_targets_page_headings_facts_units_and_charts(hostile: Path) -> None:
 
 
 def test_recording_progress_names_the_target_as_text(hostile: Path) -> None:
-    at = _app("targets")
+    at = open_tab(_app("targets"), "targets", "progress")
     (value,) = [n for n in at.number_input if str(n.key).startswith("tp_value_T-1")]
     value.set_value(2)
     at = at.button(key="tp_submit").click().run()

@@ -296,6 +296,26 @@ def sidebar() -> None:
     st.sidebar.caption(t("common.workbook_caption", location=md_text(where)))
 
 
+def lazy_tabs(page: str, names: tuple[str, ...]) -> tuple[str, Any]:
+    """The page's tabs, labelled `{page}.tab_{name}`, of which only the open one runs:
+    (its name, its container). Every tab's charts and tables would otherwise be rebuilt
+    and redrawn on each click anywhere on the page (the targets page at 500 targets:
+    ten plotly charts, 0.4 s of the browser's time per period change). Opening a tab is
+    a run of the page; the open tab is kept under the key `{page}_tab`."""
+    key = f"{page}_tab"
+    labels = [t(f"{page}.tab_{name}") for name in names]
+    held = st.session_state.get(key)
+    if held is not None and held not in labels:  # the language changed: the same tab
+        for name, label in zip(names, labels, strict=True):
+            if held in {i18n.t(f"{page}.tab_{name}", lg) for lg in LANGS}:
+                st.session_state[key] = label
+    boxes = st.tabs(labels, key=key, on_change="rerun")
+    for name, box in zip(names, boxes, strict=True):
+        if box.open:
+            return name, box
+    return names[0], boxes[0]
+
+
 def page_header(title_key: str, caption: str | None = None) -> None:
     """The page title from the catalogue, an optional caption, how old the data is, and
     any pending flash."""

@@ -42,6 +42,8 @@ from unionplan.ui.forms import Field, RecordForm, record_form, show_problems
 PERIOD_KEY = "targets_period"
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 BULLETS_SHOWN = 20  # bullet rows per section before "show more": two phone screens
+# The page's tabs, in order; labelled targets.tab_<name>.
+TABS = ("overview", "detail", "units", "progress", "edit")
 
 
 def unit_names(d: WorkbookData) -> dict[str, str]:
