@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -346,7 +347,7 @@ def _browser_clicks(
                 picker = page.locator(".st-key-targets_detail_pick").first
                 add(
                     "targets: open a tab",
-                    _timed_click(page, tab.first.click, lambda: picker.wait_for(state="visible")),
+                    _timed_click(page, tab.first.click, partial(picker.wait_for, state="visible")),
                 )
                 tab = page.get_by_role("tab", name=t("targets.tab_overview", LANG), exact=True)
                 _timed_click(page, tab.first.click, None)  # back, for the next round

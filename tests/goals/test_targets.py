@@ -153,6 +153,19 @@ def test_count_expected_by_now_and_actual_ignore_later_rows() -> None:
     assert row["last_date"] == D(2026, 2, 1)
 
 
+def test_a_hand_typed_value_counts_as_its_number_and_words_count_nothing() -> None:
+    progress = [
+        {"target_id": "T-1", "date": "2026-02-01", "value": "12"},  # typed as text
+        {"target_id": "T-1", "date": "2026-02-02", "value": "约十个"},  # not a number
+        {"target_id": "T-1", "date": "2026-02-03", "value": 2.5},
+        {"target_id": "T-1", "date": "2026-02-04"},  # blank
+    ]
+    row = one(make_data([COUNT], progress), D(2026, 3, 31))
+    assert row["actual"] == 14.5
+    assert row["n_records"] == 4  # every row was a report, numbered or not
+    assert row["last_date"] == D(2026, 2, 4)
+
+
 def test_count_with_quarterly_milestones_follows_them_not_the_line() -> None:
     t = {**COUNT, "milestones": "Q1:10%;Q2:20%;Q3:60%;Q4:100%"}
     progress = [{"target_id": "T-1", "date": "2026-06-10", "value": 20}]
