@@ -12,43 +12,8 @@ import streamlit as st
 
 from unionplan import ui
 from unionplan.ui import signin
+from unionplan.ui.navigation import DEFAULT_PAGE, SECTIONS
 
-# (section title key, [(url path, script, icon)]); titles are `common.nav.<url path>`.
-SECTIONS: list[tuple[str, list[tuple[str, str, str]]]] = [
-    (
-        "common.nav.section_plan",
-        [
-            ("overview", "pages/overview.py", ":material/dashboard:"),
-            ("calendar", "pages/calendar.py", ":material/calendar_month:"),
-            ("activities", "pages/activities.py", ":material/event:"),
-            ("targets", "pages/targets.py", ":material/flag:"),
-        ],
-    ),
-    (
-        "common.nav.section_aid",
-        [
-            ("aid_cases", "pages/aid_cases.py", ":material/volunteer_activism:"),
-            ("aid_payments", "pages/aid_payments.py", ":material/payments:"),
-            ("aid_campaigns", "pages/aid_campaigns.py", ":material/redeem:"),
-        ],
-    ),
-    (
-        "common.nav.section_reports",
-        [
-            ("reports", "pages/reports.py", ":material/summarize:"),
-            ("plan_import", "pages/plan_import.py", ":material/upload_file:"),
-            ("new_plan", "pages/new_plan.py", ":material/note_add:"),
-        ],
-    ),
-    (
-        "common.nav.section_data",
-        [
-            ("data", "pages/data.py", ":material/table_chart:"),
-            ("users", "pages/users.py", ":material/manage_accounts:"),
-        ],
-    ),
-]
-DEFAULT_PAGE = "overview"
 DATA_PAGE = "pages/data.py"
 
 ui.init_session()  # first, so ?lang= already applies to the browser tab's title

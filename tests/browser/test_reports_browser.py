@@ -102,7 +102,7 @@ def test_a_viewers_report_and_its_docx_hold_no_personal_aid_data(
     assert len(values) >= 20
     page = open_app(browser, accounts_server, "reports")
     try:
-        sign_in(page, "leader", PASSWORD)  # which opens the overview
+        sign_in(page, "leader", PASSWORD)  # which opens the page asked for
         nav = page.locator('[data-testid="stSidebarNav"]')  # type: ignore[attr-defined]
         nav.get_by_role("link", name=i18n.t("common.nav.reports", LANG), exact=True).click()
         main = _main(page)

@@ -59,6 +59,7 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_page(
         for absent in ("某某中学工会", i18n.t("common.nav.data", LANG), "张某芳"):
             assert absent not in text
         assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # type: ignore[attr-defined]
+        assert page.get_by_role("dialog").count() == 0  # type: ignore[attr-defined]  # no "page not found"
         if address == "overview":
             screenshot(page, "signin-anonymous-1366")
     finally:
@@ -103,6 +104,30 @@ def test_sign_in_through_the_form(
             page.reload()  # type: ignore[attr-defined]  # the cookie is gone and revoked
             wait_for_run(page)
             _heading(page, i18n.t("auth.signin_title", LANG))
+    finally:
+        page.context.close()  # type: ignore[attr-defined]
+
+
+def test_a_bookmark_shows_the_form_there_and_opens_its_page_once_signed_in(
+    browser: object, accounts_server: AppServer
+) -> None:
+    """After anyone has signed in on the server (its navigation is then the app's, not the
+    pages folder's guess), a visitor's bookmark to a page still gets the sign-in form at
+    that address, with no "page not found" dialog over it, and then that page."""
+    first = open_app(browser, accounts_server, "overview")
+    try:
+        sign_in(first, "boss", PASSWORD)
+        _heading(first, i18n.t("common.nav.overview", LANG))
+    finally:
+        first.context.close()  # type: ignore[attr-defined]
+    page = open_app(browser, accounts_server, "reports")
+    try:
+        _heading(page, i18n.t("auth.signin_title", LANG))
+        assert page.get_by_role("dialog").count() == 0  # type: ignore[attr-defined]
+        sign_in(page, "leader", PASSWORD)
+        _heading(page, i18n.t("common.nav.reports", LANG))
+        assert page.url.rstrip("/").endswith("/reports")  # type: ignore[attr-defined]
+        _no_exception(page, accounts_server)
     finally:
         page.context.close()  # type: ignore[attr-defined]
 

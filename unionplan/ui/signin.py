@@ -35,6 +35,7 @@ from unionplan.auth.accounts import Account, UsersFile, users_file_path
 from unionplan.data.access import LOCAL_ADMIN, ROLES, Person
 from unionplan.errors import UnionplanError
 from unionplan.ui import PERSON_KEY, lang, show_error, t
+from unionplan.ui.navigation import addresses
 
 COOKIE = "unionplan_session"
 ADMIN_PAGES = frozenset({"data", "users"})
@@ -120,11 +121,14 @@ def _enter(person: Person) -> Person:
 
 
 def _only_page(body: Callable[[], None]) -> None:
-    """Show `body` as the app's only page, whatever URL was asked for."""
-    page = st.navigation(
-        [st.Page(body, title=t("auth.signin_title"), url_path="signin", default=True)],
-        position="hidden",
-    )
+    """Show `body` as the app's only page, at whichever of its addresses was asked for.
+    Registered under every page's address: a bookmark to /reports shows the sign-in form
+    there, not Streamlit's "page not found" dialog (English, and over the form), and the
+    run after signing in, at the same address, opens the page it named."""
+    title = t("auth.signin_title")
+    pages = [st.Page(body, title=title, url_path="signin", default=True)]
+    pages += [st.Page(body, title=title, url_path=a) for a in (*addresses(), HELP_PAGE)]
+    page = st.navigation(pages, position="hidden")
     page.run()
 
 
