@@ -27,6 +27,7 @@ from unionplan.data.store.gsheets_http import EMULATOR_ENV
 from unionplan.ops import connect, demo
 from unionplan.ops.config import ENV_KEYFILE, ENV_WORKBOOK
 from unionplan.ui import signin as ui_signin
+from unionplan.ui.navigation import addresses
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -135,8 +136,10 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_page(
     at = _app(page=page)
     assert not at.exception
     assert _titles(at) == [i18n.t("auth.signin_title", "zh-Hans")]
-    # one page (the default: any address shows it), and no navigation menu at all
-    assert nav[-1] == {"": "visible", "@position": "hidden"}
+    # one page, the default, also answering hidden at every page's address (a bookmark
+    # shows it there), and no navigation menu at all
+    hidden = dict.fromkeys([*addresses(), ui_signin.HELP_PAGE], "hidden")
+    assert nav[-1] == {"": "visible", **hidden, "@position": "hidden"}
     assert not at.sidebar.children or not _texts(at.sidebar)  # type: ignore[arg-type]
     text = _texts(at)
     assert "某某中学工会" not in text  # nothing of the workbook

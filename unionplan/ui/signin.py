@@ -127,7 +127,10 @@ def _only_page(body: Callable[[], None]) -> None:
     run after signing in, at the same address, opens the page it named."""
     title = t("auth.signin_title")
     pages = [st.Page(body, title=title, url_path="signin", default=True)]
-    pages += [st.Page(body, title=title, url_path=a) for a in (*addresses(), HELP_PAGE)]
+    pages += [
+        st.Page(body, title=title, url_path=a, visibility="hidden")
+        for a in (*addresses(), HELP_PAGE)
+    ]
     page = st.navigation(pages, position="hidden")
     page.run()
 
