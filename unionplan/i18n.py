@@ -84,6 +84,11 @@ def fmt_month(year: int, month: int, lang: str) -> str:
     return fmt_date(PlanDate(year, month), lang)
 
 
+def month_abbr(month: int) -> str:
+    """'Mar': an English month's short name, whatever the server's locale."""
+    return _EN_MONTHS[month - 1]
+
+
 def fmt_number(value: float | int | None, lang: str, digits: int = 0) -> str:
     if value is None or value != value:
         return ""

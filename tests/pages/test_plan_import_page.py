@@ -61,6 +61,17 @@ def _markdown(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown]
 
 
+def test_the_month_summary_names_months_in_english_and_numbers_them_in_chinese(
+    demo_workbook: Path,
+) -> None:
+    captions = {}
+    for lang in (ZH, "en"):
+        at = _paste(open_page("plan_import", lang=lang), _text("plan3_schedule.txt"))
+        captions[lang] = " ".join(c.value for c in at.caption)
+    assert "3月：" in captions[ZH] and "Mar: " in captions["en"]
+    assert "month 3" not in captions["en"]
+
+
 def test_a_pasted_seed_plan_previews_its_months(demo_workbook: Path) -> None:
     at = _paste(open_page("plan_import"), _text("plan3_schedule.txt"))
     assert _months(at) == PLAN3_COUNTS

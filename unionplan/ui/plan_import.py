@@ -159,14 +159,20 @@ def _choices(enum: Any, lg: str, **kw: Any) -> Any:
 
 
 def month_summary(preview: ImportPreview) -> str:
-    """ "3月：4项 · 7–8月：5项 · …": activities per month (or span) as read."""
+    """ "3月：4项 · 7–8月：5项 · …" ("Mar: 4 · Jul–Aug: 5"): activities per month (or
+    span) as read. English names the month, Chinese numbers it."""
     lg = lang()
+
+    def name(month: int) -> str | int:
+        return i18n.month_abbr(month) if lg == "en" else month
+
     parts = []
     for months, n in sorted(preview.month_counts().items()):
         if len(months) == 1:
-            parts.append(i18n.t("reports.import.month", lg, month=months[0], n=n))
+            parts.append(i18n.t("reports.import.month", lg, month=name(months[0]), n=n))
         elif months:
-            parts.append(i18n.t("reports.import.months", lg, first=months[0], last=months[-1], n=n))
+            first, last = name(months[0]), name(months[-1])
+            parts.append(i18n.t("reports.import.months", lg, first=first, last=last, n=n))
     return " · ".join(parts)
 
 
