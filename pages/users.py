@@ -25,6 +25,7 @@ if accounts:
         [None, *sorted(accounts)],
         format_func=lambda login: ui.t("auth.choose_placeholder") if login is None else login,
         key="acc_chosen",
+        placeholder=ui.t("auth.choose_placeholder"),
     )
     if chosen:
         view.account_form(f"acc_edit_{chosen}", accounts[chosen])

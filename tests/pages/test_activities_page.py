@@ -340,3 +340,18 @@ def test_a_long_list_shows_a_page_at_a_time(empty_workbook: Path) -> None:
     assert not at.exception
     assert not [s for s in at.selectbox if s.key == "act_page"]
     assert len(at.dataframe[0].value) == len(range(2, many, 12))  # the March ones
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "en"])
+def test_a_reset_filter_reads_all_in_the_users_language(empty_workbook: Path, lang: str) -> None:
+    """A box whose "all" choice is None shows Streamlit's placeholder once reset to None,
+    whose default is the English "Choose an option": it reads "all" here instead."""
+    at = _page("activities", lang)
+    at.session_state["act_f_month"] = None
+    at.session_state["act_f_quarter"] = None
+    at.run()
+    boxes = {s.key: s for s in at.selectbox}
+    for key in ("act_f_month", "act_f_quarter", "act_chosen"):
+        assert boxes[key].value is None
+        assert boxes[key].proto.placeholder not in ("", "Choose an option"), key
+    assert boxes["act_f_month"].proto.placeholder == i18n.t("activities.all", lang)

@@ -296,6 +296,13 @@ def sidebar() -> None:
     st.sidebar.caption(t("common.workbook_caption", location=md_text(where)))
 
 
+def none_label(options: Any, format_func: Callable[[Any], str]) -> str | None:
+    """The label of a selectbox's None option ("全部", "新建"), to pass as its placeholder:
+    Streamlit shows the placeholder, by default the English "Choose an option", whenever
+    the value is None (after a reset, or a blank cell in a form) instead of that label."""
+    return format_func(None) if None in options else None
+
+
 def lazy_tabs(page: str, names: tuple[str, ...]) -> tuple[str, Any]:
     """The page's tabs, labelled `{page}.tab_{name}`, of which only the open one runs:
     (its name, its container). Every tab's charts and tables would otherwise be rebuilt

@@ -122,6 +122,7 @@ def chosen_activity(d: WorkbookData, f: activities.Filters, rows: slice) -> None
             i18n.t("activities.choose_placeholder", lg) if i is None else labels.get(i, i)
         ),
         key="act_chosen",
+        placeholder=i18n.t("activities.choose_placeholder", lg),
     )
     if chosen:
         activity_panel(f"act_sel_{chosen}", d.record(TABLE, chosen))
@@ -165,6 +166,7 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
                     i18n.t("activities.all", lg) if m is None else i18n.fmt_month(year, m, lg)
                 ),
                 key=f"{key}_month",
+                placeholder=t("activities.all"),
             )
             quarter = cols[2].selectbox(
                 t("activities.filter_quarter"),
@@ -174,6 +176,7 @@ def filters(d: WorkbookData, key: str, *, period: bool = True) -> activities.Fil
                 ),
                 key=f"{key}_quarter",
                 disabled=month is not None,
+                placeholder=t("activities.all"),
             )
         text = cols[-1].text_input(
             t("activities.filter_text"),

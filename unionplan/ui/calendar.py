@@ -285,6 +285,7 @@ def day_list(d: WorkbookData, f: activities.Filters, year: Bounds, *, edit: bool
             [None, *labels],
             format_func=lambda i: "—" if i is None else labels[i],
             key=f"cal_day_pick_{day.isoformat()}",
+            placeholder="—",
         )
         if chosen and chosen in set(d.df("activities")["id"]):
             act_ui.activity_panel(

@@ -34,7 +34,7 @@ from unionplan.data import limits
 from unionplan.data.schema import Table
 from unionplan.data.values import changes, is_blank, same
 from unionplan.errors import ConflictError, ValidationError
-from unionplan.ui import clear_cache, lang, md_text, person, t, workbook, write
+from unionplan.ui import clear_cache, lang, md_text, none_label, person, t, workbook, write
 from unionplan.ui.history import record_history
 
 Record = Mapping[str, Any]
@@ -186,8 +186,14 @@ def _input(form: RecordForm, f: Field) -> None:
     key = form.widget(f.key)
     help_ = t(f.help) if f.help else None
     if f.kind == "choice":
+        options = _options(key, f.options)
         st.selectbox(
-            label, _options(key, f.options), format_func=f.format or str, key=key, help=help_
+            label,
+            options,
+            format_func=f.format or str,
+            key=key,
+            help=help_,
+            placeholder=none_label(options, f.format or str),
         )
     elif f.kind == "multi":
         st.multiselect(label, list(f.options), format_func=f.format or str, key=key, help=help_)

@@ -112,6 +112,7 @@ def column_choice(src: Source, missing: bool) -> dict[str, int] | None:
                 [None, *columns],
                 format_func=lambda j: t("reports.import.by_header") if j is None else columns[j],
                 key=f"{MAP_KEY}:{field}",
+                placeholder=t("reports.import.by_header"),
             )
             if pick is not None:
                 chosen[field] = pick

@@ -121,6 +121,7 @@ def chooser(d: WorkbookData, today: dt.date) -> Choice:
         [None, *names],
         format_func=lambda u: union if u is None else names.get(u, u),
         key=UNIT_KEY,
+        placeholder=union,
     )
     return Choice(code, unit)
 

@@ -401,6 +401,7 @@ def progress_tab(df: pd.DataFrame, d: WorkbookData, today: dt.date) -> None:
             index=unit_ids.index(default_unit),
             format_func=lambda u: none if u is None else units.get(u, u),
             key=k("unit"),
+            placeholder=none,
         )
         if metric == "rate":
             c1, c2 = st.columns(2)
@@ -554,6 +555,7 @@ def edit_tab(d: WorkbookData) -> None:
         [None, *ids],
         format_func=lambda i: new if i is None else titles.get(i, i),
         key="te_pick",
+        placeholder=new,
     )
     record = d.record("targets", target_id) if target_id else None
     key = f"te_{target_id or 'new'}"
