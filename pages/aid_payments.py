@@ -29,6 +29,8 @@ payments, add, fund, charts = st.tabs(
 )
 with payments:
     view.payments_table(d, year)
+    if aid.keeper():
+        view.edit_payment(d, year)
 with add:
     if aid.keeper():
         view.payment_form(d)

@@ -4,6 +4,7 @@ advance allowed and shown as a negative balance with a warning, back-dated payme
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -18,8 +19,10 @@ from unionplan.aid.fund import (
     check_spending,
     current_balances,
     ledger,
+    update_payment,
 )
 from unionplan.data.tables import WorkbookData
+from unionplan.errors import ConflictError, ValidationError
 
 D = Decimal
 
@@ -129,3 +132,57 @@ def test_rows_without_a_source_or_a_date_are_kept_apart_not_lost() -> None:
     charity = series[series["source"] == "charity"]
     assert charity["balance"].tolist() == [D("100.00")]
     assert ledger(data)["date"].tolist() == [None, dt.date(2026, 2, 1)]
+
+
+# ------------------------------------------------------------------ correcting a payment
+
+
+def test_a_payment_is_corrected_against_the_fund_without_its_old_amount() -> None:
+    wb, store = memory_workbook(**standard())
+    current = wb.load().record("aid_payments", "D-3")  # 3000 of the aid fund's 5000
+    rec, notices = update_payment(
+        wb,
+        "D-3",
+        {"cash": "5000"},  # all of it: fine once its own 3000 is left out
+        expected_version=int(current["version"]),
+        actor=admin("帮扶专干"),
+    )
+    assert rec["cash"] == D("5000.00") and notices == []
+    data = wb.load(fresh=True)
+    assert data.record("aid_payments", "D-3")["notes"] == "化疗费用救助"  # the rest stays
+    assert current_balances(data)["aid_fund"] == D("0.00")
+    log = data.df("audit_log")
+    corrected = log[(log["record_id"] == "D-3") & (log["action"] == "update")]
+    (change,) = corrected["changes"]  # the correction is in the audit log, before and after
+    before, after = json.loads(change)["cash"]
+    assert (D(str(before)), D(str(after))) == (D("3000"), D("5000"))
+    # A cent more is an overdraw: refused and nothing written, unless marked an advance.
+    again = data.record("aid_payments", "D-3")
+    writes = store.stats.writes
+    with pytest.raises(OverdrawError):
+        update_payment(
+            wb, "D-3", {"cash": "5000.01"}, expected_version=int(again["version"]),
+            actor=admin("帮扶专干"),
+        )  # fmt: skip
+    assert store.stats.writes == writes
+    rec, notices = update_payment(
+        wb, "D-3", {"cash": "5000.01", "advance": True}, expected_version=int(again["version"]),
+        actor=admin("帮扶专干"),
+    )  # fmt: skip
+    assert [n.key for n in notices] == ["aid.fund.advance_negative"]
+
+
+def test_a_correction_meets_the_same_checks_and_the_version_it_was_opened_at() -> None:
+    wb, store = memory_workbook(**standard())
+    current = wb.load().record("aid_payments", "D-1")
+    version = int(current["version"])
+    with pytest.raises(ValidationError) as err:
+        update_payment(wb, "D-1", {"cash": "-5"}, expected_version=version, actor=admin("u"))
+    assert err.value.problems == {"cash": ["aid.payment.negative"]}
+    # Someone corrected it meanwhile: the second correction is refused, not laid over it.
+    update_payment(wb, "D-1", {"notes": "补登"}, expected_version=version, actor=admin("a"))
+    with pytest.raises(ConflictError):
+        update_payment(wb, "D-1", {"cash": "700"}, expected_version=version, actor=admin("b"))
+    writes = store.stats.writes
+    rec, _ = update_payment(wb, "D-1", {}, expected_version=version + 1, actor=admin("b"))
+    assert store.stats.writes == writes and rec["notes"] == "补登"  # nothing to write

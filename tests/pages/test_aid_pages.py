@@ -223,6 +223,31 @@ def test_a_payment_that_overdraws_is_refused_and_allowed_as_an_advance(
     assert pays.iloc[-1]["advance"] is True or bool(pays.iloc[-1]["advance"])
 
 
+def test_an_aid_officer_corrects_a_payment_and_a_viewer_cannot(
+    demo_workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    pays = _load(demo_workbook).df("aid_payments")
+    this_year = pays[pays["date"].map(lambda v: v.year == dt.date.today().year)]
+    first = this_year.sort_values("date", ascending=False, kind="stable").iloc[0]
+    at = _as(OFFICER, monkeypatch, "aid_payments")
+    at.selectbox(key="aid_pay_pick").set_value(first["id"]).run()
+    key = f"aid_pay_{first['id']}"
+    cash = at.text_input(key=f"{key}:cash")
+    assert cash.value == f"{float(first['cash']):.2f}"  # the form opens with its values
+    cash.set_value("1")
+    at.text_area(key=f"{key}:notes").set_value("更正：金额录错")
+    at = _submit(at, "aidui.payment_save")
+    assert not at.error, [e.value for e in at.error]
+    after = _load(demo_workbook).record("aid_payments", first["id"])
+    assert float(after["cash"]) == 1 and after["notes"] == "更正：金额录错"
+    assert after["case_id"] == first["case_id"]  # what was not touched stays
+    assert len(_load(demo_workbook).df("aid_payments")) == len(pays)  # corrected, not added
+    viewer = _as(person("leader", "viewer"), monkeypatch, "aid_payments")
+    assert not [s for s in viewer.selectbox if s.key == "aid_pay_pick"]
+
+
 def test_a_campaign_is_written_once_when_pay_is_clicked_twice(
     demo_workbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -337,3 +337,37 @@ def add_payment(
         if not parse.is_blank(rec.get(key)):
             rec[key] = to_money(rec[key])
     return workbook.append("aid_payments", rec, actor), check.notices
+
+
+def update_payment(
+    workbook: Workbook,
+    payment_id: str,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int,
+    actor: Person,
+) -> tuple[dict[str, Any], list[Notice]]:
+    """Correct a payment (a mistyped amount, date or source), checked as a new one would
+    be against fresh data with its own old amount left out of the ledger, and written
+    only if nobody changed it since it was opened (ConflictError otherwise).
+
+    Raises OverdrawError for an overdraw not marked as an advance, ValidationError for
+    other problems. Returns the record as written and the notices to show.
+    """
+    data = workbook.load(fresh=True)
+    current = data.record("aid_payments", payment_id)
+    if not changes:
+        return current, []
+    check = check_payment(data, {**current, **changes, "id": payment_id})
+    if check.fund is not None and check.fund.refused:
+        raise OverdrawError(check.fund)
+    if check.problems:
+        raise ValidationError(check.problems)
+    fixed = dict(changes)
+    for key in ("cash", "goods_value"):
+        if key in fixed and not parse.is_blank(fixed[key]):
+            fixed[key] = to_money(fixed[key])
+    rec = workbook.update(
+        "aid_payments", payment_id, fixed, expected_version=expected_version, actor=actor
+    )
+    return rec, check.notices

@@ -16,13 +16,14 @@ import streamlit as st
 from unionplan.aid import charts, fund, stats
 from unionplan.aid.money import to_money
 from unionplan.data import schema
-from unionplan.data.values import is_blank
+from unionplan.data.values import changes, is_blank
 from unionplan.errors import ValidationError
 from unionplan.ui import data, lang, person, t, workbook
 from unionplan.ui.aid import (
     PAYMENTS,
     case_choices,
     case_units,
+    case_visible,
     day,
     label,
     labeller,
@@ -43,15 +44,20 @@ def year_picker(d: Any, today: dt.date) -> int:
     return int(st.selectbox(t("aidui.year"), sorted(years, reverse=True), key="aid_year"))
 
 
-def payments_table(d: Any, year: int) -> None:
-    """The year's payments, newest first, with the case as the person may see it."""
+def _year_payments(d: Any, year: int) -> pd.DataFrame:
+    """The payments dated in `year`, newest first."""
     pays = d.df("aid_payments")
     if not pays.empty:
         pays = pays[pays["date"].map(lambda v: isinstance(v, dt.date) and v.year == year)]
+    return pays.sort_values("date", ascending=False, kind="stable") if not pays.empty else pays
+
+
+def payments_table(d: Any, year: int) -> None:
+    """The year's payments, newest first, with the case as the person may see it."""
+    pays = _year_payments(d, year)
     if pays.empty:
         st.info(t("aidui.no_payments"))
         return
-    pays = pays.sort_values("date", ascending=False, kind="stable")
     units = case_units(d)
     names = unit_names(d)
     cases = d.df("aid_cases").set_index("id") if not d.df("aid_cases").empty else None
@@ -106,15 +112,45 @@ def _money_field(values: dict[str, Any], key: str, problems: dict[str, list[str]
         problems.setdefault(key, []).append("aid.payment.bad_amount")
 
 
+def _text(value: Any) -> str:
+    return "" if is_blank(value) else str(value)
+
+
+def _amount(value: Any) -> str:
+    """An amount as the form shows it: "500.00", blank for none."""
+    try:
+        return "" if is_blank(value) else str(to_money(value))
+    except ValueError:
+        return str(value)  # as typed in the sheet: the check shows what is wrong
+
+
 def _payment_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    if record is None:
+        return {
+            "case_id": "", "date": dt.date.today(), "kind": "", "cash": "", "goods": "",
+            "goods_value": "", "fund_source": "", "handler": "", "approved_by": "",
+            "receipt_signed": False, "advance": False, "notes": "",
+        }  # fmt: skip
+    date = record.get("date")
     return {
-        "case_id": "", "date": dt.date.today(), "kind": "", "cash": "", "goods": "",
-        "goods_value": "", "fund_source": "", "handler": "", "approved_by": "",
-        "receipt_signed": False, "advance": False, "notes": "",
-    }  # fmt: skip
+        "case_id": _text(record.get("case_id")),
+        "date": date if isinstance(date, dt.date) else None,
+        "kind": _text(record.get("kind")),
+        "cash": _amount(record.get("cash")),
+        "goods": _text(record.get("goods")),
+        "goods_value": _amount(record.get("goods_value")),
+        "fund_source": _text(record.get("fund_source")),
+        "handler": _text(record.get("handler")),
+        "approved_by": _text(record.get("approved_by")),
+        "receipt_signed": record.get("receipt_signed") is True,
+        "advance": record.get("advance") is True,
+        "notes": _text(record.get("notes")),
+    }
 
 
-def _payment_validate(raw: dict[str, Any]) -> dict[str, Any]:
+def _payment_validate(raw: dict[str, Any], record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The form's values checked as the write will check them; an edit's own old amount
+    is left out of the fund's ledger (it is being replaced)."""
     values = {k: _blank(v) for k, v in raw.items()}
     problems: dict[str, list[str]] = {}
     for key in ("cash", "goods_value"):
@@ -122,7 +158,8 @@ def _payment_validate(raw: dict[str, Any]) -> dict[str, Any]:
     values["receipt_signed"] = bool(raw.get("receipt_signed"))
     values["advance"] = bool(raw.get("advance"))
     if not problems:
-        check = fund.check_payment(data(), values)
+        own = {"id": record["id"]} if record is not None else {}
+        check = fund.check_payment(data(), {**values, **own})
         problems = dict(check.problems)
         if check.fund is not None and check.fund.refused:
             problems.setdefault("advance", []).append("aid.fund.insufficient")
@@ -132,15 +169,33 @@ def _payment_validate(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _payment_save(opened: Mapping[str, Any] | None, values: dict[str, Any]) -> Any:
-    return fund.add_payment(workbook(), values, actor=person())
+    if opened is None:
+        return fund.add_payment(workbook(), values, actor=person())
+    return fund.update_payment(
+        workbook(),
+        str(opened["id"]),
+        changes(_payment_widgets_as_record(opened), values),
+        expected_version=int(opened.get("version") or 0),
+        actor=person(),
+    )
 
 
-def payment_form(d: Any) -> None:
+def _payment_widgets_as_record(opened: Mapping[str, Any]) -> dict[str, Any]:
+    """The opened record in the form's terms (blank texts as None, amounts as money), so
+    that only what the person changed counts as a change."""
+    rec = {k: _blank(v) if isinstance(v, str) else v for k, v in opened.items()}
+    for key in ("receipt_signed", "advance"):  # a blank tick box reads as not ticked
+        rec[key] = opened.get(key) is True
+    return rec
+
+
+def payment_form(d: Any, record: Mapping[str, Any] | None = None, key: str = "aid_pay") -> None:
+    """The form to record a payment, or with `record` to correct one."""
     choices = case_choices(d)
     enum = lambda k: Field(k, "choice", options=["", *PAYMENTS.column(k).enum.codes()],  # noqa: E731
                            format=labeller(PAYMENTS, k))  # fmt: skip
     form = RecordForm(
-        key="aid_pay",
+        key=key,
         table=PAYMENTS,
         rows=[
             [
@@ -160,13 +215,55 @@ def payment_form(d: Any) -> None:
             [Field("notes", "textarea")],
         ],
         to_widgets=_payment_widgets,
-        validate=_payment_validate,
-        submit_label=t("aidui.payment_add"),
+        validate=lambda raw: _payment_validate(raw, record),
+        submit_label=t("aidui.payment_add" if record is None else "aidui.payment_save"),
         added=lambda v: t("aidui.payment_added"),
-        saved=lambda v: t("aidui.payment_added"),
+        saved=lambda v: t("aidui.payment_saved"),
         save=_payment_save,
     )
-    record_form(form)
+    record_form(form, record)
+
+
+def _spent_text(payment: Mapping[str, Any]) -> str:
+    try:
+        return money(fund.spent(payment))
+    except ValueError:  # an amount typed in the sheet that is not one
+        return ""
+
+
+def edit_payment(d: Any, year: int) -> None:
+    """Correct one of the year's payments the aid officer may see (their units' cases):
+    picked by date, case and amount, then the payment form with its values."""
+    pays = _year_payments(d, year)
+    visible = case_visible(d)
+    units = case_units(d)
+    pays = pays[[visible(units.get(str(c))) for c in pays["case_id"]]] if not pays.empty else pays
+    if pays.empty:
+        return
+    st.subheader(t("aidui.payment_edit_heading"))
+    choices = case_choices(d)
+    labels = {
+        str(r["id"]): " · ".join(
+            x
+            for x in (
+                day(r["date"]),
+                choices.get(str(r["case_id"]), str(r["case_id"] or "")),
+                _spent_text(r),
+            )
+            if x
+        )
+        for r in pays.to_dict("records")
+    }
+    none = t("aidui.payment_pick_none")
+    picked = st.selectbox(
+        t("aidui.payment_pick"),
+        [None, *labels],
+        format_func=lambda i: none if i is None else labels[i],
+        key="aid_pay_pick",
+        placeholder=none,
+    )
+    if picked:
+        payment_form(d, d.record("aid_payments", picked), key=f"aid_pay_{picked}")
 
 
 def _income_widgets(record: Mapping[str, Any] | None) -> dict[str, Any]:
