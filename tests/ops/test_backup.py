@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.memory_store import MemoryStore
-from tests.people import admin
+from tests.people import admin, person
 from unionplan import i18n
 from unionplan.data.limits import MAX_CELL_CHARS, cell_length
 from unionplan.data.store.xlsx import XlsxStore
@@ -116,3 +116,55 @@ def test_filename() -> None:
     assert backup.backup_filename(now) == "unionplan-backup-20260308-1430.xlsx"
     assert backup.backup_filename(now, "某某中学 工会") == "某某中学_工会-backup-20260308-1430.xlsx"
     assert backup.backup_filename(now, "../..") == "unionplan-backup-20260308-1430.xlsx"
+
+
+# ------------------------------------------------------------------ personal data
+
+
+def _demo(tmp_path: Path) -> tuple[XlsxStore, list[str]]:
+    """The demo workbook with an edit of a case's phone in its audit log, and every raw
+    name, ID number and phone of its cases."""
+    from unionplan.data.values import is_blank
+    from unionplan.data.workbook import Workbook
+    from unionplan.ops import demo
+
+    path = tmp_path / "demo.xlsx"
+    demo.create_demo(path, year=2026)
+    wb = Workbook(XlsxStore(path))
+    cases = wb.load().df("aid_cases")
+    case = cases.iloc[0]
+    wb.update("aid_cases", case["id"], {"phone": "13900001111"},
+              expected_version=int(case["version"]), actor=person("zhou", "aid"))  # fmt: skip
+    cases = wb.load(fresh=True).df("aid_cases")
+    raw = [str(v) for k in ("name", "id_number", "phone") for v in cases[k] if not is_blank(v)]
+    assert "13900001111" in raw and len(raw) > len(cases)
+    return XlsxStore(path), raw
+
+
+def _all_text(data: bytes) -> str:
+    book = _load(data)
+    return "\n".join(
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row
+    )
+
+
+def test_an_administrator_without_the_aid_role_downloads_no_personal_value(
+    tmp_path: Path,
+) -> None:
+    store, raw = _demo(tmp_path)
+    text = _all_text(backup.backup_store(store, admin("boss")))
+    assert [v for v in raw if v in text] == []
+    assert "13900001111" not in text  # nor in the audit log's record of the edit
+    assert "C-" in text and "某某中学工会" in text  # the rest is all there
+    # An administrator who is also the union's aid officer gets everything.
+    full = _all_text(backup.backup_store(store, person("boss", "admin", "aid")))
+    assert all(v in full for v in raw)
+
+
+def test_the_backup_kept_on_the_server_before_a_destructive_step_is_complete(
+    tmp_path: Path,
+) -> None:
+    store, raw = _demo(tmp_path)
+    path = backup.save_backup(store, admin("boss"), folder=tmp_path / "backups")
+    text = _all_text(path.read_bytes())
+    assert all(v in text for v in raw)

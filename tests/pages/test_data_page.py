@@ -127,6 +127,19 @@ def test_backup_download_is_offered(workbook: Path) -> None:
     assert button.label == i18n.t("data.backup_button", "zh-Hans")
 
 
+def test_an_administrator_without_the_aid_role_is_told_the_backup_is_masked(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    masked = i18n.t("data.backup_masked", "zh-Hans")
+    assert masked not in [c.value for c in _data_page().caption]  # local: admin and aid
+    from unionplan.ui import signin
+
+    monkeypatch.setattr(signin, "gate", lambda: signin._enter(person("boss", "admin")))
+    at = _data_page()
+    assert masked in [c.value for c in at.caption]
+    assert len(at.get("download_button")) == 1
+
+
 def test_workbook_location_is_shown(workbook: Path) -> None:
     at = _data_page("en")
     assert any(c.value == str(workbook) for c in at.code)

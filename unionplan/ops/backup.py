@@ -1,6 +1,8 @@
 """A backup of the whole workbook as .xlsx bytes: the data page's download, and the file
 written before a destructive operation (start empty, copy over a sheet). Administrators
-only: a backup holds every personal value, unmasked, and so is complete.
+only. The file written on the server holds every value, and so is complete; a download
+masks the personal values of aid cases unless the administrator is also an aid officer
+of the whole union (the admin role alone does not open personal data).
 
 Every tab is copied cell by cell as the store read it, known or not, unknown columns and
 title rows included, so the backup can replace the original. Text goes in as every export
@@ -15,19 +17,24 @@ a backup is a one-shot file in memory, with none of the store's locking or layou
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook as XlsxBook
 from openpyxl.utils import get_column_letter
 
 from unionplan import files
-from unionplan.data.access import Person, check_admin
-from unionplan.data.schema import DEFAULT_LANG
+from unionplan.data import privacy, schema
+from unionplan.data.access import Person, can_see_all_personal, check_admin
+from unionplan.data.schema import AUDIT_LOG, DEFAULT_LANG, TABLES, Table
 from unionplan.data.store.base import Cell, Grid, Store
+from unionplan.data.tables import find_header
 from unionplan.data.xlsx_export import CellWriter
+from unionplan.history import table_key
 from unionplan.ops import config
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -100,12 +107,94 @@ def _display_width(value: Cell) -> int:
 
 
 def backup_store(store: Store, actor: Person) -> bytes:
-    """The whole workbook behind `store`, read fresh in one request, as .xlsx bytes.
+    """The whole workbook behind `store`, read fresh in one request, as .xlsx bytes: what
+    an administrator downloads.
+
+    The admin role alone does not open personal data: for an administrator who is not
+    also an aid officer of the whole union, the personal values of aid cases (names, ID
+    numbers, phones, addresses, situations) are masked in the file, in their tabs and in
+    the audit log's changes, and every other cell is copied as it is. The backup written
+    on the server before a destructive operation (`save_backup`) is always complete.
 
     Raises PermissionDeniedError unless `actor` is an administrator.
     """
     check_admin(actor)
-    return export_grids(store.read_all())
+    grids = store.read_all()
+    if not can_see_all_personal(actor):
+        grids = masked_grids(grids)
+    return export_grids(grids)
+
+
+def masked_grids(grids: Mapping[str, Grid]) -> dict[str, Grid]:
+    """`grids` with every personal value masked: the sensitive columns of the tables
+    that have them, below their header row wherever it is, and the before and after of
+    sensitive fields in the audit log's change records."""
+    out: dict[str, Grid] = {}
+    for title, grid in grids.items():
+        key = schema.match_tab(title)
+        table = TABLES.get(key) if key else None
+        if table is not None and key == AUDIT_LOG.key:
+            out[title] = _masked_audit(grid)
+        elif table is not None and privacy.sensitive_keys(table):
+            out[title] = _masked_columns(table, grid)
+        else:
+            out[title] = grid
+    return out
+
+
+def _personal_keys(table: Table) -> set[str]:
+    """The columns masked in a table with personal data: its sensitive ones and the
+    person's name (a name column elsewhere, a unit's, is not personal)."""
+    keys = set(privacy.sensitive_keys(table))
+    return keys | ({"name"} if keys and "name" in {c.key for c in table.columns} else set())
+
+
+def _masked_columns(table: Table, grid: Grid) -> Grid:
+    found = find_header(table, grid)
+    if found is None:
+        return grid
+    head, columns, _ = found
+    personal = _personal_keys(table)
+    sensitive = {j: k for k, j in columns.items() if k in personal}
+    rows = [list(row) for row in grid]
+    for row in rows[head + 1 :]:
+        for j, k in sensitive.items():
+            if j < len(row):
+                row[j] = privacy.mask(k, row[j])
+    return rows
+
+
+def _masked_audit(grid: Grid) -> Grid:
+    found = find_header(AUDIT_LOG, grid)
+    if found is None:
+        return grid
+    head, columns, _ = found
+    if "table" not in columns or "changes" not in columns:
+        return grid
+    rows = [list(row) for row in grid]
+    at_table, at_changes = columns["table"], columns["changes"]
+    for row in rows[head + 1 :]:
+        if max(at_table, at_changes) >= len(row):
+            continue
+        key = table_key(row[at_table])
+        table = TABLES.get(key)
+        if table is None or not privacy.sensitive_keys(table):
+            continue
+        try:
+            changes = json.loads(str(row[at_changes]))
+        except ValueError:
+            changes = None
+        if not isinstance(changes, dict):
+            # Not a change record: it could hold anything of the case, masked whole.
+            row[at_changes] = privacy.mask_other(row[at_changes])
+            continue
+        sensitive = _personal_keys(table)
+        masked: dict[str, Any] = {}
+        for field, pair in changes.items():
+            values = pair if isinstance(pair, list) else [pair]
+            masked[field] = [privacy.mask(field, v) for v in values] if field in sensitive else pair
+        row[at_changes] = json.dumps(masked, ensure_ascii=False, default=str)
+    return rows
 
 
 def backup_folder(store: Store) -> Path:
@@ -121,7 +210,8 @@ def save_backup(store: Store, actor: Person, *, folder: Path | None = None) -> P
     Named like the download ('<workbook>-backup-20260308-143015.xlsx', to the second),
     never over an existing file, and readable by its owner only: it holds everything.
     """
-    data = backup_store(store, actor)
+    check_admin(actor)
+    data = export_grids(store.read_all())  # complete, whoever triggered it: it stays here
     folder = files.private_dir(folder or backup_folder(store))
     stem = Path(store.location).stem if store.kind == "xlsx" else "unionplan-google"
     now = dt.datetime.now()
