@@ -124,3 +124,15 @@ def test_a_damaged_file_is_a_clear_error() -> None:
         parse_plan_table(b"not a zip", "plan.xlsx", year=YEAR)
     assert err.value.key == "reports.err_unreadable"
     assert err.value.params == {"name": "plan.xlsx"}
+
+
+def test_a_school_year_table_puts_its_spring_in_the_next_year() -> None:
+    text = "月份,活动内容\n9月,教师节表彰\n11月,秋季运动会\n3月,三八节活动\n5月,五一劳模报告会\n"
+    preview = parse_plan_table(text.encode(), "plan.csv", year=YEAR)
+    assert [(a.title, a.start) for a in preview.activities] == [
+        ("教师节表彰", PlanDate(YEAR, 9)),
+        ("秋季运动会", PlanDate(YEAR, 11)),
+        ("三八节活动", PlanDate(YEAR + 1, 3)),
+        ("五一劳模报告会", PlanDate(YEAR + 1, 5)),
+    ]
+    assert [(i.line, i.key) for i in preview.issues] == [(4, "reports.next_year")]

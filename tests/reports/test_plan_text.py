@@ -94,8 +94,10 @@ def test_plan7_schedule_with_a_span_of_two_months() -> None:
         "二届二次教代会",
         "暑期送凉风帮困活动",
     ]
-    # One activity over both months, not two.
-    assert all((a.start, a.end) == (PlanDate(YEAR, 7), PlanDate(YEAR, 8)) for a in summer)
+    # One activity over both months, not two; a school year: after 九月 comes next year's
+    # 三月, so the summer is next year's too.
+    assert all((a.start, a.end) == (PlanDate(YEAR + 1, 7), PlanDate(YEAR + 1, 8)) for a in summer)
+    assert {a.start.year for a in preview.activities if a.months == (9,)} == {YEAR}
     assert "reports.month_again" not in keys(preview)
 
 
@@ -383,3 +385,35 @@ def test_a_100000_character_line_returns(name: str) -> None:
     assert len(preview.targets) <= 100
     assert all(len(a.title) <= 201 for a in preview.activities)
     assert preview.issues  # and says what it made of it
+
+
+SCHOOL_YEAR = """某某小学工会2026—2027学年工作安排
+九月份
+1. 庆祝教师节
+十二月份
+1. 迎新年联欢会
+一月份
+1. 寒假前走访慰问
+六月份
+1. 端午节包粽子
+"""
+
+
+def test_a_school_year_plan_puts_its_spring_in_the_next_year() -> None:
+    preview = parse_plan_text(SCHOOL_YEAR, YEAR)
+    starts = {a.title: a.start for a in preview.activities}
+    assert starts == {
+        "庆祝教师节": PlanDate(YEAR, 9),
+        "迎新年联欢会": PlanDate(YEAR, 12),
+        "寒假前走访慰问": PlanDate(YEAR + 1, 1),
+        "端午节包粽子": PlanDate(YEAR + 1, 6),
+    }
+    (turn,) = [i for i in preview.issues if i.key == "reports.next_year"]
+    assert turn.line == 6 and turn.params == {"year": YEAR + 1}  # at 一月份, said once
+    assert str(YEAR + 1) in turn.message("zh-Hans")
+
+
+def test_a_calendar_year_plan_stays_in_its_year() -> None:
+    preview = parse("plan3_schedule.txt")
+    assert {a.start.year for a in preview.activities} == {YEAR}
+    assert not [i for i in preview.issues if i.key == "reports.next_year"]

@@ -24,7 +24,7 @@ from unionplan.data.parse import is_blank
 from unionplan.errors import UnionplanError
 from unionplan.reports import lines as ln
 from unionplan.reports.months import MonthHead, read_months
-from unionplan.reports.preview import ImportIssue, ImportPreview, activity_rows
+from unionplan.reports.preview import ImportIssue, ImportPreview, YearTurn, activity_rows
 from unionplan.reports.target_text import MAX_TITLE
 
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -238,6 +238,7 @@ def parse_plan_table(
     header, cols = found
     first_row: dict[str, int] = {}
     current: MonthHead | None = None
+    turn, current_year = YearTurn(year), year
 
     def cell(row: list[Any], key: str) -> Any:
         j = cols.get(key)
@@ -250,6 +251,11 @@ def parse_plan_table(
         head, unreadable = _month_of(cell(row, "month"))
         if head is not None:
             current = head  # a blank month cell under a merged one keeps the month above
+            current_year, turned = turn.year_of(head.months)
+            if turned:
+                preview.issues.append(
+                    ImportIssue(number, "reports.next_year", params={"year": current_year})
+                )
         theme = _cell_text(cell(row, "theme")) or None
         items = _items(_cell_text(cell(row, "items")))
         if not items and theme:
@@ -265,7 +271,7 @@ def parse_plan_table(
         code = schema.match_enum(schema.ACTIVITY_CATEGORY, typed) if typed else None
         for title in items:
             for act in activity_rows(
-                year,
+                current_year,
                 current,
                 title,
                 category=code,

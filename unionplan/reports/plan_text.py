@@ -22,6 +22,7 @@ from unionplan.reports.preview import (
     ImportIssue,
     ImportPreview,
     TargetRow,
+    YearTurn,
     activity_rows,
     target_key,
 )
@@ -66,6 +67,8 @@ class _Reader:
     left_out: list[tuple[int, str, str]] = field(default_factory=list)  # line, key, text
     written: list[int] = field(default_factory=list)  # the non-blank lines, in order
     any_month: bool = False
+    turn: YearTurn | None = None
+    block_year: int = 0  # the year of the open block's months (a school year turns)
 
     # ---------------------------------------------------------- one line
 
@@ -125,6 +128,11 @@ class _Reader:
     def open_block(self, line: ln.Line, head: MonthHead) -> None:
         self.close_block()
         self.any_month = True
+        if self.turn is None:
+            self.turn = YearTurn(self.year)
+        self.block_year, turned = self.turn.year_of(head.months)
+        if turned:
+            self.issue(line, "reports.next_year", year=self.block_year)
         first = self.heads.get(head.months)
         if first is not None:
             names = "、".join(str(m) for m in head.months)
@@ -193,7 +201,7 @@ class _Reader:
             self.issue_at(number, title, "reports.title_cut", limit=MAX_TITLE)
             title = title[:MAX_TITLE] + "…"
         block.items += 1
-        for row in activity_rows(self.year, head, title, theme=theme, line=number):
+        for row in activity_rows(self.block_year, head, title, theme=theme, line=number):
             if self.duplicate(row.import_key, number, title):
                 continue
             self.preview.activities.append(row)

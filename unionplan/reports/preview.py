@@ -274,6 +274,42 @@ def target_key(year: int, row: TargetRow) -> str:
     return "t:" + _hash(year, _norm_title(row.title), value, row.unit)
 
 
+# A plan whose schedule opens in July or later runs over a school year ("九月 … 次年六月"):
+# the months after it turns back to a smaller one belong to the next calendar year.
+SCHOOL_YEAR_FROM = 7
+
+
+@dataclass
+class YearTurn:
+    """Which year each month heading of a schedule falls in, read in document order.
+
+    A schedule that opens in the year's second half and then comes back to an earlier
+    month (九月, 十月 … 十二月, 一月 … 六月) has turned the year: from that heading on,
+    the months are the next year's. A calendar-year plan (二月 … 十二月) never turns.
+    """
+
+    year: int
+    first: int | None = None
+    last: int | None = None
+    turned: bool = False
+
+    def year_of(self, months: tuple[int, ...]) -> tuple[int, bool]:
+        """(the year of a heading's months, whether the year turned at this heading)."""
+        low, high = min(months), max(months)
+        turns = (
+            not self.turned
+            and self.first is not None
+            and self.first >= SCHOOL_YEAR_FROM
+            and self.last is not None
+            and low < self.last
+        )
+        if self.first is None:
+            self.first = low
+        self.turned = self.turned or turns
+        self.last = high
+        return self.year + (1 if self.turned else 0), turns
+
+
 def activity_rows(
     year: int,
     head: MonthHead,
