@@ -422,8 +422,9 @@ def overlapping(expanded: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Data
 # How many activities a day shows, past which the rest fold into one "N more" item (a
 # calendar handed a view at a time only). A federation's day holds dozens: FullCalendar
 # would lay out all of them to show three (830 a month at 10k activities: 0.7 s a step
-# in the browser), and a person reads them better as the day's list.
-DAY_ITEMS_MAX: dict[str, int] = {"month": 3, "week": 6, "list": 12}
+# in the browser), and a person reads them better as the day's list. Three and the item
+# fill a month cell and the week's all-day row, so FullCalendar adds no "+N" of its own.
+DAY_ITEMS_MAX: dict[str, int] = {"month": 3, "week": 3, "list": 12}
 
 
 def fold_days(events: list[dict], view: View, lang: str) -> list[dict]:
