@@ -326,17 +326,28 @@ def add_payment(
     Raises OverdrawError for an overdraw not marked as an advance, ValidationError for
     other problems. Returns the record as written and the notices to show.
     """
-    data = workbook.load(fresh=True)
+    check = _checked(workbook.load(fresh=True), payment)
+    return workbook.append("aid_payments", _as_money(payment), actor), check.notices
+
+
+def _checked(data: WorkbookData, payment: Mapping[str, Any]) -> PaymentCheck:
+    """`check_payment`, raising for what refuses the write: an overdraw not marked as an
+    advance (OverdrawError), any other problem (ValidationError)."""
     check = check_payment(data, payment)
     if check.fund is not None and check.fund.refused:
         raise OverdrawError(check.fund)
     if check.problems:
         raise ValidationError(check.problems)
-    rec = dict(payment)
+    return check
+
+
+def _as_money(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with the amounts given as exact money."""
+    out = dict(values)
     for key in ("cash", "goods_value"):
-        if not parse.is_blank(rec.get(key)):
-            rec[key] = to_money(rec[key])
-    return workbook.append("aid_payments", rec, actor), check.notices
+        if key in out and not parse.is_blank(out[key]):
+            out[key] = to_money(out[key])
+    return out
 
 
 def update_payment(
@@ -358,16 +369,9 @@ def update_payment(
     current = data.record("aid_payments", payment_id)
     if not changes:
         return current, []
-    check = check_payment(data, {**current, **changes, "id": payment_id})
-    if check.fund is not None and check.fund.refused:
-        raise OverdrawError(check.fund)
-    if check.problems:
-        raise ValidationError(check.problems)
-    fixed = dict(changes)
-    for key in ("cash", "goods_value"):
-        if key in fixed and not parse.is_blank(fixed[key]):
-            fixed[key] = to_money(fixed[key])
+    check = _checked(data, {**current, **changes, "id": payment_id})
     rec = workbook.update(
-        "aid_payments", payment_id, fixed, expected_version=expected_version, actor=actor
-    )
+        "aid_payments", payment_id, _as_money(changes), expected_version=expected_version,
+        actor=actor,
+    )  # fmt: skip
     return rec, check.notices
