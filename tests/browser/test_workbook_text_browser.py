@@ -11,8 +11,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import AppServer, open_app, screenshot, start_app, stop_app
+from tests.browser.conftest import (
+    LANG,
+    AppServer,
+    open_app,
+    screenshot,
+    start_app,
+    stop_app,
+    wait_for_run,
+)
 from tests.people import admin
+from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
 from unionplan.data.workbook import Workbook
 
@@ -74,6 +83,12 @@ def test_the_unions_name_shows_as_typed(browser: object, hostile_server: AppServ
         page.context.close()  # type: ignore[attr-defined]
 
 
+def _chart_text(page: object) -> str:
+    """The text plotly drew in the page's charts; no chart holds a link or an image."""
+    assert page.locator(".js-plotly-plot svg a, .js-plotly-plot img").count() == 0  # type: ignore[attr-defined]
+    return " ".join(page.locator(".js-plotly-plot svg text").all_text_contents())  # type: ignore[attr-defined]
+
+
 def test_headings_and_charts_show_as_typed(browser: object, hostile_server: AppServer) -> None:
     page = open_app(browser, hostile_server, "targets")
     try:
@@ -81,11 +96,16 @@ def test_headings_and_charts_show_as_typed(browser: object, hostile_server: AppS
         headings = page.locator("h3").all_inner_texts()  # type: ignore[attr-defined]
         assert any(EVIL in h for h in headings), headings
         assert not any("\\" in h for h in headings)
-        svg_text = " ".join(
-            page.locator(".js-plotly-plot svg text").all_text_contents()  # type: ignore[attr-defined]
-        )
+        svg_text = _chart_text(page)
+        # Only the open tab runs: the other tabs' charts are drawn when opened.
+        for name in ("detail", "units"):
+            tab = page.get_by_role("tab", name=i18n.t(f"targets.tab_{name}", LANG), exact=True)  # type: ignore[attr-defined]
+            tab.click()
+            wait_for_run(page)
+            page.locator(".js-plotly-plot").first.wait_for()  # type: ignore[attr-defined]
+            _nothing_active(page)
+            svg_text += _chart_text(page)
         assert "<img src=x" in svg_text and "**b" in svg_text  # drawn as text by plotly
-        assert page.locator(".js-plotly-plot svg a, .js-plotly-plot img").count() == 0  # type: ignore[attr-defined]
     finally:
         screenshot(page, "hostile-text-targets")
         page.context.close()  # type: ignore[attr-defined]
