@@ -12,6 +12,8 @@ from tests.pages.test_signin import _app, users, workbook  # noqa: F401
 from tests.people import admin
 from unionplan import i18n
 from unionplan.data.store.xlsx import XlsxStore
+from unionplan.data.tables import parse_workbook
+from unionplan.data.workbook import Workbook
 from unionplan.ops import aidsplit, config
 
 
@@ -62,3 +64,31 @@ def test_an_admin_names_a_local_aid_workbook_on_the_page(
     assert aid.exists()  # the app now keeps the aid tables there (created, tabs made)
     assert any("unionplan-aid.xlsx" in c.value for c in at.code)
     assert any(i18n.t("data.aid.warn_left", "zh-Hans", n=1)[:6] in w for w in _warnings(at))
+
+
+@pytest.mark.usefixtures("users")
+def test_an_admin_moves_the_aid_files_into_the_aid_workbook_on_the_page(
+    workbook: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(config.ENV_AID_WORKBOOK, raising=False)
+    plan_cases = len(Workbook(XlsxStore(workbook)).load(fresh=True).df("aid_cases"))
+    at = _app("boss", "data")
+    at.radio(key="aid_place_choice_zh-Hans").set_value("local").run()
+    at.button(key="aid_place_save").click().run()
+    assert at.button(key="aid_move").disabled  # asked once more first
+    at.checkbox(key="aid_move_confirm").check().run()
+    at.button(key="aid_move").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _warnings(at) == []
+    assert i18n.t("data.aid.ok", "zh-Hans") in [s.value for s in at.success]
+    assert not [b for b in at.button if b.key == "aid_move"]  # nothing left to move
+    # The plan workbook's aid tabs are empty (headers kept), the aid workbook holds them.
+    left = parse_workbook(XlsxStore(workbook).read_all())
+    assert left.df("aid_cases").empty and left.df("aid_payments").empty
+    aid = XlsxStore(workbook.parent / "unionplan-aid.xlsx")
+    assert len(parse_workbook(aid.read_all()).df("aid_cases")) == plan_cases > 0
+    backups = list(workbook.parent.glob("*backup*.xlsx"))
+    assert len(backups) == 1 and len(parse_workbook(XlsxStore(backups[0]).read_all()).df(
+        "aid_cases"
+    )) == plan_cases  # fmt: skip

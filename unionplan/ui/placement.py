@@ -1,6 +1,6 @@
 """The data page's "where the aid files are kept" section (administrators): the two choices
 explained, where they are now, the check of who could read personal data outside the app,
-and the setting that names a separate aid workbook.
+the setting that names a separate aid workbook, and moving the aid files there.
 
 The check and the setting are `unionplan.ops.aidsplit`; the locations `unionplan.ops.config`.
 No field names a server path: a local aid workbook is a plain file name beside the plan's.
@@ -71,6 +71,31 @@ def _setting_form(d: WorkbookData) -> None:
         st.rerun()
 
 
+def _move_section(cases: int) -> None:
+    """Move the aid files still in the plan workbook into the aid workbook now configured
+    (what `python -m unionplan aid-split` does): asked for once more, then copied,
+    compared, backed up and cleared, or nothing changes."""
+    st.markdown(f"**{t('data.aid.move_heading')}**")
+    st.caption(t("data.aid.move_help"))
+    sure = st.checkbox(t("data.aid.move_confirm", n=cases), key="aid_move_confirm")
+    if not st.button(t("data.aid.move_button"), key="aid_move", type="primary", disabled=not sure):
+        return
+    wb = workbook()
+    if wb.aid is None:  # the setting was changed elsewhere meanwhile
+        return
+    try:
+        with st.spinner(t("data.aid.moving")):
+            result = aidsplit.split_aid(wb.store, wb.aid, actor=person())
+    except UnionplanError as exc:
+        show_error(exc)
+        return
+    wb.invalidate()
+    st.session_state.pop("aid_move_confirm", None)
+    backup = result.backup.name if result.backup else ""
+    flash(t("data.aid.moved", rows=sum(result.rows.values()), backup=md_text(backup)))
+    st.rerun()
+
+
 def aid_placement_section(d: WorkbookData) -> None:
     """Explain the two ways of keeping the aid files, show which is in use, warn about
     personal data others could read, and (unless the server fixes it) let an admin choose."""
@@ -93,6 +118,8 @@ def aid_placement_section(d: WorkbookData) -> None:
         st.warning(t(f.key, **params), icon=":material/warning:")
     if not findings and aid is not None:
         st.success(t("data.aid.ok"), icon=":material/check_circle:")
+    if aid is not None and d.plan_personal_cases and person().is_admin:
+        _move_section(d.plan_personal_cases)
     if aid is not None and aid.source in ("env", "secrets"):
         st.caption(t("data.aid.configured_elsewhere"))
     elif person().is_admin:
