@@ -92,3 +92,29 @@ def test_an_admin_moves_the_aid_files_into_the_aid_workbook_on_the_page(
     assert len(backups) == 1 and len(parse_workbook(XlsxStore(backups[0]).read_all()).df(
         "aid_cases"
     )) == plan_cases  # fmt: skip
+
+
+def test_the_aid_workbooks_backup_is_only_for_the_union_wide_aid_officer(
+    workbook: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.pages.apptest import new_app
+    from tests.people import person
+    from unionplan.ui import signin
+
+    aid = tmp_path / "unionplan-aid.xlsx"
+    aidsplit.split_aid(XlsxStore(workbook), XlsxStore(aid), actor=admin())
+    monkeypatch.setenv(config.ENV_AID_WORKBOOK, str(aid))
+    refused = i18n.t("data.backup_aid_refused", "zh-Hans")
+    for who, aid_button in (
+        (person("boss", "admin"), False),
+        (person("boss", "admin", "aid"), True),
+    ):
+        monkeypatch.setattr(signin, "gate", lambda who=who: signin._enter(who))
+        at = new_app(lang="zh-Hans")
+        at.switch_page("pages/data.py").run()
+        assert not at.exception
+        ids = " ".join(b.proto.id for b in at.get("download_button"))
+        assert ("backup_aid" in ids) is aid_button, who
+        assert (refused in [c.value for c in at.caption]) is not aid_button
