@@ -77,6 +77,23 @@ def test_overview_summary_once_per_load_for_every_session(
     assert (summary.n, evaluate.n) == (2, 2)
 
 
+def test_aid_payments_figures_once_per_load(
+    workbook_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unionplan.aid import fund, stats
+
+    ledger = Calls(monkeypatch, fund, "current_balances")
+    helped = Calls(monkeypatch, stats, "paid_by_cause")
+    first = _session("aid_payments")
+    first.run()
+    _session("aid_payments").run()
+    assert (ledger.n, helped.n) == (1, 1)
+    _write(workbook_path)
+    first.run()
+    assert not first.exception
+    assert (ledger.n, helped.n) == (2, 2)
+
+
 def test_targets_evaluated_once_per_load_and_period(
     workbook_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

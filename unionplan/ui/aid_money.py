@@ -18,7 +18,7 @@ from unionplan.aid.money import to_money
 from unionplan.data import schema
 from unionplan.data.values import changes, is_blank
 from unionplan.errors import ValidationError
-from unionplan.ui import data, lang, person, t, workbook
+from unionplan.ui import data, derived, lang, person, t, workbook
 from unionplan.ui.aid import (
     PAYMENTS,
     case_choices,
@@ -54,10 +54,19 @@ def _year_payments(d: Any, year: int) -> pd.DataFrame:
 
 def payments_table(d: Any, year: int) -> None:
     """The year's payments, newest first, with the case as the person may see it."""
-    pays = _year_payments(d, year)
-    if pays.empty:
+    # Once per load, year, language and person: what is masked depends on who reads.
+    out = derived(_payments_frame, d, year, lang(), person())
+    if out is None:
         st.info(t("aidui.no_payments"))
         return
+    st.dataframe(out, hide_index=True, width="stretch", key="aid_payments")
+
+
+def _payments_frame(d: Any, year: int, lg: str, who: Any) -> pd.DataFrame | None:
+    """The payments table as `who` (the person of this run) may read it; None for none."""
+    pays = _year_payments(d, year)
+    if pays.empty:
+        return None
     units = case_units(d)
     names = unit_names(d)
     cases = d.df("aid_cases").set_index("id") if not d.df("aid_cases").empty else None
@@ -69,14 +78,14 @@ def payments_table(d: Any, year: int) -> None:
         unit=[units.get(str(c)) for c in pays["case_id"]],
     )
     shown = masked_rows(d, PAYMENTS, rows, lambda r: r["unit"])
-    col = lambda k: PAYMENTS.column(k).label.get(lang())  # noqa: E731 - local shorthand
+    col = lambda k: PAYMENTS.column(k).label.get(lg)  # noqa: E731 - local shorthand
     yes = lambda v: "✓" if v is True else ""  # noqa: E731
     out = pd.DataFrame(
         {
             col("date"): [day(v) for v in shown["date"]],
             col("case_id"): shown["case_id"],
-            schema.AID_CASES.column("name").label.get(lang()): shown["name"],
-            schema.AID_CASES.column("unit").label.get(lang()): [
+            schema.AID_CASES.column("name").label.get(lg): shown["name"],
+            schema.AID_CASES.column("unit").label.get(lg): [
                 names.get(str(u), "") for u in shown["unit"]
             ],
             col("kind"): [label(PAYMENTS, "kind", v) for v in shown["kind"]],
@@ -91,7 +100,7 @@ def payments_table(d: Any, year: int) -> None:
             col("campaign_id"): [("" if is_blank(v) else str(v)) for v in shown["campaign_id"]],
         }
     )
-    st.dataframe(out, hide_index=True, width="stretch", key="aid_payments")
+    return out
 
 
 # ------------------------------------------------------------------ forms
@@ -224,25 +233,15 @@ def payment_form(d: Any, record: Mapping[str, Any] | None = None, key: str = "ai
     record_form(form, record)
 
 
-def _spent_text(payment: Mapping[str, Any]) -> str:
-    try:
-        return money(fund.spent(payment))
-    except ValueError:  # an amount typed in the sheet that is not one
-        return ""
-
-
-def edit_payment(d: Any, year: int) -> None:
-    """Correct one of the year's payments the aid officer may see (their units' cases):
-    picked by date, case and amount, then the payment form with its values."""
+def _payment_labels(d: Any, year: int, who: Any) -> dict[str, str]:
+    """payment id -> "date · case · amount" for the year's payments `who` (the person of
+    this run) may see unmasked, newest first."""
     pays = _year_payments(d, year)
     visible = case_visible(d)
     units = case_units(d)
     pays = pays[[visible(units.get(str(c))) for c in pays["case_id"]]] if not pays.empty else pays
-    if pays.empty:
-        return
-    st.subheader(t("aidui.payment_edit_heading"))
     choices = case_choices(d)
-    labels = {
+    return {
         str(r["id"]): " · ".join(
             x
             for x in (
@@ -254,6 +253,22 @@ def edit_payment(d: Any, year: int) -> None:
         )
         for r in pays.to_dict("records")
     }
+
+
+def _spent_text(payment: Mapping[str, Any]) -> str:
+    try:
+        return money(fund.spent(payment))
+    except ValueError:  # an amount typed in the sheet that is not one
+        return ""
+
+
+def edit_payment(d: Any, year: int) -> None:
+    """Correct one of the year's payments the aid officer may see (their units' cases):
+    picked by date, case and amount, then the payment form with its values."""
+    labels = derived(_payment_labels, d, year, person())
+    if not labels:
+        return
+    st.subheader(t("aidui.payment_edit_heading"))
     none = t("aidui.payment_pick_none")
     picked = st.selectbox(
         t("aidui.payment_pick"),
@@ -317,9 +332,17 @@ def income_form() -> None:
 # ------------------------------------------------------------------ fund and charts
 
 
+def _balances_now(d: Any, today: dt.date) -> dict[str, Any]:
+    return fund.current_balances(d, today)
+
+
+def _fund_figure(d: Any, today: dt.date, lg: str) -> Any:
+    return charts.fund_balance(fund.balances(d, today), lg, as_of=today)
+
+
 def balances(d: Any, today: dt.date) -> None:
     """Each source's balance now (a warning for one below zero) and over time."""
-    now = fund.current_balances(d, today)
+    now = derived(_balances_now, d, today)
     st.subheader(t("aidui.balance_now"))
     if not now:
         st.caption(t("aidui.no_income"))
@@ -330,33 +353,30 @@ def balances(d: Any, today: dt.date) -> None:
         cols[i % len(cols)].metric(name, money(balance))
         if balance < 0:
             st.warning(t("aidui.balance_negative", source=name, balance=money(balance)))
-    fig = charts.fund_balance(fund.balances(d, today), lang(), as_of=today)
+    fig = derived(_fund_figure, d, today, lang())
     st.plotly_chart(fig, width="stretch", key="aid_chart_fund")
+
+
+def _year_figures(d: Any, year: int, lg: str) -> tuple[Any, Any, Any, Any]:
+    """The year's aid in figures: (people helped, and the three charts), once per load."""
+    return (
+        stats.people_helped(d, year),
+        charts.paid_by_kind_quarter(stats.paid_by_kind_quarter(d, year), lg),
+        charts.paid_by_cause(stats.paid_by_cause(d, year), lg),
+        charts.people_helped(stats.helped_by_quarter(d, year), lg),
+    )
 
 
 def year_charts(d: Any, year: int) -> None:
     """The year's aid in figures and charts: aggregates only, for everyone."""
-    helped = stats.people_helped(d, year)
+    helped, by_kind, by_cause, people = derived(_year_figures, d, year, lang())
     st.caption(
         t("aidui.helped", year=year, persons=helped.persons, times=helped.person_times,
           total=money(helped.total))
     )  # fmt: skip
-    lg = lang()
-    st.plotly_chart(
-        charts.paid_by_kind_quarter(stats.paid_by_kind_quarter(d, year), lg),
-        width="stretch",
-        key="aid_chart_kind",
-    )
+    st.plotly_chart(by_kind, width="stretch", key="aid_chart_kind")
     c1, c2 = st.columns(2)
     with c1:
-        st.plotly_chart(
-            charts.paid_by_cause(stats.paid_by_cause(d, year), lg),
-            width="stretch",
-            key="aid_chart_cause",
-        )
+        st.plotly_chart(by_cause, width="stretch", key="aid_chart_cause")
     with c2:
-        st.plotly_chart(
-            charts.people_helped(stats.helped_by_quarter(d, year), lg),
-            width="stretch",
-            key="aid_chart_people",
-        )
+        st.plotly_chart(people, width="stretch", key="aid_chart_people")
