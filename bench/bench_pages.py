@@ -20,6 +20,7 @@ payments n/10, audit n/2 …) is written to a temporary .xlsx, then:
     python bench/bench_pages.py                          # everything, all sizes
     python bench/bench_pages.py --sizes 10000 --no-browser
     python bench/bench_pages.py --pages targets --repeat 5
+    python bench/bench_pages.py --sizes 10000 --pages aid_cases aid_payments reports
 
 Times are milliseconds of wall time on this machine; they move with its load, so run it
 on an otherwise idle machine and compare figures from the same run.
@@ -46,7 +47,9 @@ sys.path.insert(0, str(ROOT))
 from bench.gen import build, save_xlsx  # noqa: E402
 
 APP = str(ROOT / "app.py")
-PAGES = ("overview", "calendar", "activities", "targets", "data")
+PAGES = ("overview", "calendar", "activities", "targets", "data")  # issue #11's five
+ALL_PAGES = ("overview", "calendar", "activities", "targets", "aid_cases", "aid_payments",
+             "aid_campaigns", "reports", "plan_import", "new_plan", "data", "users")  # fmt: skip
 LANG = "zh-Hans"
 PLAN_YEAR = 2026  # bench/gen.py's plan year
 RUN_TIMEOUT_S = 900  # one AppTest run; the slowest baseline page took about a minute
@@ -460,7 +463,10 @@ def _run_child(args: list[str]) -> dict[str, Any] | None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
-    ap.add_argument("--pages", nargs="+", default=list(PAGES), choices=PAGES)
+    ap.add_argument(
+        "--pages", nargs="+", default=list(PAGES), choices=ALL_PAGES,
+        help="default: the five of issue #11; any page's first run, warm rerun and link",
+    )  # fmt: skip
     ap.add_argument("--repeat", type=int, default=3, help="warm reruns / clicks per figure")
     ap.add_argument("--no-browser", action="store_true", help="AppTest figures only")
     ap.add_argument("--no-apptest", action="store_true", help="browser figures only")
