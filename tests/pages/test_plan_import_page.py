@@ -72,6 +72,12 @@ def test_the_month_summary_names_months_in_english_and_numbers_them_in_chinese(
     assert "month 3" not in captions["en"]
 
 
+def test_a_school_years_months_are_summed_up_in_the_plans_order(demo_workbook: Path) -> None:
+    text = "九月份\n1. 教师节\n十二月份\n1. 联欢会\n一月份\n1. 寒假慰问\n六月份\n1. 端午节\n"
+    at = _paste(open_page("plan_import"), text)
+    assert "9月：1项 · 12月：1项 · 1月：1项 · 6月：1项" in [c.value for c in at.caption]
+
+
 def test_a_pasted_seed_plan_previews_its_months(demo_workbook: Path) -> None:
     at = _paste(open_page("plan_import"), _text("plan3_schedule.txt"))
     assert _months(at) == PLAN3_COUNTS

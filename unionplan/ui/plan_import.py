@@ -168,7 +168,9 @@ def month_summary(preview: ImportPreview) -> str:
         return i18n.month_abbr(month) if lg == "en" else month
 
     parts = []
-    for months, n in sorted(preview.month_counts().items()):
+    # In the plan's order (a school year reads 9月 … 12月 · 1月 … 6月), as month_counts
+    # keeps it.
+    for months, n in preview.month_counts().items():
         if len(months) == 1:
             parts.append(i18n.t("reports.import.month", lg, month=name(months[0]), n=n))
         elif months:
