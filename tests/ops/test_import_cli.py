@@ -59,8 +59,9 @@ def test_dry_run_json_prints_one_object_per_record_and_writes_nothing(
         "kind": "activity",
         "title": "校歌颂唱决赛",
         "months": [7, 8],
-        "start": "2026-07",
-        "end": "2026-08",
+        # 篇七 is a school year (九月 then 三月 …): its summer is next year's.
+        "start": "2027-07",
+        "end": "2027-08",
         "category": "culture_sports",
         "line": 40 + 1 + 30,  # 篇一's 40 lines, a blank line, then line 30 of 篇七's
         "import_key": None,
@@ -81,7 +82,7 @@ def test_import_writes_once_and_a_second_run_adds_nothing(workbook: Path, plan: 
     done = run("import", str(plan), str(workbook))
     assert done.returncode == 0, done.stderr
     assert "已导入 25 项活动、7 项目标" in done.stdout
-    assert "活动　2026年7月–2026年8月　[文体活动]　校歌颂唱决赛" in done.stdout
+    assert "活动　2027年7月–2027年8月　[文体活动]　校歌颂唱决赛" in done.stdout
     sheet = openpyxl.load_workbook(workbook)["活动"]
     assert sheet.max_row == 1 + 25
     # The command line acts as the local administrator: the audit log says so.
