@@ -11,8 +11,8 @@ payments n/10, audit n/2 …) is written to a temporary .xlsx, then:
   settled page (the script run finished, no running indicator, no loading skeleton, and
   what the click asked for on screen): a sidebar link to each page, a filter change and
   opening a record on the activities page, a period change and opening another tab on
-  the targets page, a click on a calendar event (its dialog) and the calendar's
-  previous-month button. Then the peak
+  the targets page, a click on a calendar event (its dialog), on a crowded day's "N more"
+  (the day's list) and the calendar's previous-month button. Then the peak
   resident memory of the app process (VmHWM), overall and over each page's first visit.
   All clicks happen in one browser tab after a first visit of every page, as a person
   keeps the app open.
@@ -413,6 +413,18 @@ def _calendar_clicks(page: Any, go: Callable, add: Callable) -> None:
     page.keyboard.press("Escape")  # close the dialog for the next round
     dialog.wait_for(state="hidden")
     wait_for_run(page, CLICK_TIMEOUT_MS)
+    # A crowded day's "还有 N 项 ›" (a big year only): the day's list in a dialog.
+    frame = _calendar_frame(page)
+    more = frame.locator(".fc-daygrid-day:not(.fc-day-other) .up-more")
+    if more.count():
+        table = dialog.locator('[data-testid="stDataFrame"]')
+        add(
+            "calendar: open a day's list",
+            _timed_click(page, more.first.click, lambda: table.wait_for(state="visible")),
+        )
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+        wait_for_run(page, CLICK_TIMEOUT_MS)
 
 
 def _month_label(month: int) -> str:
