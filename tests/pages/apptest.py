@@ -11,7 +11,8 @@ must not show.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,21 +87,31 @@ class Calls:
         monkeypatch.setattr(module, name, counted)
 
 
+def nodes(at: Any) -> Iterator[Any]:
+    """Every node of the page tree of `at` (a session, or one block of it), depth first."""
+    stack = [getattr(at, "_tree", at)]
+    while stack:
+        node = stack.pop()
+        stack.extend(reversed(list(getattr(node, "children", {}).values())))
+        yield node
+
+
+def calendar_args(at: Any) -> dict[str, Any]:
+    """What the page handed its one calendar component: {"events": …, "options": …}."""
+    (component,) = [n for n in nodes(at) if getattr(n, "type", None) == "component_instance"]
+    return json.loads(component.proto.json_args)
+
+
 def page_text(at: Any) -> str:
     """Everything the page tree of `at` (a session, or one block of it) holds, as text:
     every element's message and every table's cells (a dataframe's cells travel as Arrow
     bytes, so they are read from its value)."""
     out: list[str] = []
-
-    def walk(node: Any) -> None:
+    for node in nodes(at):
         value = getattr(node, "value", None)
         if isinstance(value, pd.DataFrame):
             out.append(value.to_csv())
         proto = getattr(node, "proto", None)
         if proto is not None:
             out.append(text_format.MessageToString(proto, as_utf8=True))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(getattr(at, "_tree", at))
     return "\n".join(out)

@@ -6,14 +6,12 @@ quick actions write what they say."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import clear_caches, open_page
+from tests.pages.apptest import calendar_args, clear_caches, open_page
 from tests.people import admin
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
@@ -45,20 +43,7 @@ def _submit(at: AppTest, label: str) -> AppTest:
 
 
 def _calendar_events(at: AppTest) -> list[dict]:
-    (component,) = [el for el in at.main if el.type == "component_instance"] or [
-        el for el in _walk(at) if el.type == "component_instance"
-    ]
-    return json.loads(component.proto.json_args)["events"]
-
-
-def _walk(at: AppTest) -> Iterator:
-    stack = [at._tree]
-    while stack:
-        node = stack.pop()
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            stack.extend(children.values())
-        yield node
+    return calendar_args(at)["events"]
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "en"])

@@ -8,7 +8,6 @@ calendar's own buttons."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import Calls, PointApp, new_app, open_page
+from tests.pages.apptest import Calls, PointApp, calendar_args, new_app, nodes, open_page
 from tests.people import admin, person
 from unionplan import i18n
 from unionplan.data.parse import PlanDate
@@ -54,27 +53,13 @@ def big_year(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _component(at: AppTest) -> Any:
-    (component,) = [el for el in _walk(at) if getattr(el, "type", None) == "component_instance"]
+    (component,) = [n for n in nodes(at) if getattr(n, "type", None) == "component_instance"]
     return component
-
-
-def _walk(at: AppTest) -> Iterator[Any]:
-    stack = [at._tree]
-    while stack:
-        node = stack.pop()
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            stack.extend(children.values())
-        yield node
-
-
-def _args(at: AppTest) -> dict[str, Any]:
-    return json.loads(_component(at).proto.json_args)
 
 
 def _shown(at: AppTest) -> tuple[set[str], dict[str, Any]]:
     """(titles of the activities the calendar got, its options)."""
-    args = _args(at)
+    args = calendar_args(at)
     titles = {e["title"] for e in args["events"] if e["extendedProps"]["kind"] == "activity"}
     return titles, args["options"]
 
@@ -87,7 +72,7 @@ def _titles_open(at: AppTest) -> list[str]:
 def _click(at: AppTest, kind: str) -> dict[str, Any]:
     """Click the first event of `kind` the calendar got, as the component reports it
     (its value, under its key), and run."""
-    event = next(e for e in _args(at)["events"] if e["extendedProps"]["kind"] == kind)
+    event = next(e for e in calendar_args(at)["events"] if e["extendedProps"]["kind"] == kind)
     key = _component(at).proto.id.split("-", 2)[2]
     at.session_state[key] = {"callback": "eventClick", "eventClick": {"event": event}}
     at.run()
@@ -169,7 +154,7 @@ def test_a_click_on_an_activity_opens_it_once_and_again_when_clicked_again(
     at.run()
     assert _titles_open(at) == []
     # The clicked event comes back marked, so a second click on it is a new value.
-    (again,) = [e for e in _args(at)["events"] if e["id"] == event["id"]]
+    (again,) = [e for e in calendar_args(at)["events"] if e["id"] == event["id"]]
     assert again["extendedProps"]["taken"] == 1
     _click(at, "activity")
     assert _titles_open(at) == ["新春团拜会"]

@@ -22,7 +22,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import PointApp, open_app, open_page, open_tab
+from tests.pages.apptest import PointApp, calendar_args, nodes, open_app, open_page, open_tab
 from tests.people import admin
 from unionplan.data.parse import PlanDate
 from unionplan.data.store.xlsx import XlsxStore
@@ -88,12 +88,6 @@ _MARKDOWN_FIELDS = {"body", "label", "help", "title", "caption", "content", "pla
 _PLAIN = {"selectbox", "multiselect", "arrow_data_frame", "component_instance", "plotly_chart"}
 
 
-def _nodes(node: Any) -> Iterator[Any]:
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _nodes(child)
-
-
 def _strings(value: Any, keys: set[str] | None = None, key: str = "") -> Iterator[str]:
     """Strings in a proto dict (under `keys` only, when given) or in parsed JSON."""
     if isinstance(value, dict):
@@ -109,7 +103,7 @@ def _strings(value: Any, keys: set[str] | None = None, key: str = "") -> Iterato
 def markdown_texts(at: AppTest) -> list[str]:
     """Every text of the page Streamlit renders as Markdown, labels and options included."""
     out: list[str] = []
-    for node in _nodes(at._tree):
+    for node in nodes(at):
         proto = getattr(node, "proto", None)
         if proto is None or getattr(node, "type", "") in _PLAIN:
             continue
@@ -121,7 +115,7 @@ def markdown_texts(at: AppTest) -> list[str]:
 
 def chart_strings(at: AppTest) -> list[str]:
     out: list[str] = []
-    for node in _nodes(at._tree):
+    for node in nodes(at):
         if getattr(node, "type", "") == "plotly_chart":
             out.extend(_strings(json.loads(node.proto.spec)))
     return out
@@ -216,8 +210,7 @@ def test_recording_progress_names_the_target_as_text(hostile: Path) -> None:
 def test_calendar_hands_titles_to_fullcalendar_as_text(hostile: Path) -> None:
     at = _app("calendar")
     assert_shown_as_text(at, expect_shown=False)
-    (cal,) = [n for n in _nodes(at._tree) if getattr(n, "type", "") == "component_instance"]
-    args = json.loads(cal.proto.json_args)
+    args = calendar_args(at)
     titles = [e.get("title", "") for e in args["events"]]
     assert any(EVIL in t for t in titles)  # as typed: FullCalendar sets it as text content
     assert not {"eventContent", "eventDidMount"} & set(args["options"])

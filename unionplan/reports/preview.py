@@ -245,6 +245,8 @@ TARGET_COLUMNS = (
     "line",
     "import_key",
 )
+# Carried through the editable tables, not shown in them: where a row was read, its key.
+UNSHOWN_COLUMNS = ("line", "import_key")
 
 
 # ------------------------------------------------------------------ import keys

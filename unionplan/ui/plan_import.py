@@ -26,7 +26,7 @@ from unionplan.errors import UnionplanError
 from unionplan.reports import importer
 from unionplan.reports.plan_table import FIELDS, TABLE_SUFFIXES, table_columns
 from unionplan.reports.plan_text import MAX_CHARS
-from unionplan.reports.preview import ImportPreview
+from unionplan.reports.preview import TARGET_COLUMNS, UNSHOWN_COLUMNS, ImportPreview
 from unionplan.ui import flash, lang, md_text, person, show_error, t, workbook, write
 
 HOW_KEY = "imp_how"
@@ -225,19 +225,7 @@ def edit(preview: ImportPreview, reading: str) -> ImportPreview:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_order=(
-            "include",
-            "title",
-            "value",
-            "unit",
-            "metric",
-            "direction",
-            "period",
-            "deadline",
-            "section",
-            "responsible",
-            "note",
-        ),
+        column_order=[c for c in TARGET_COLUMNS if c not in UNSHOWN_COLUMNS],
         column_config={
             "include": st.column_config.CheckboxColumn(
                 t("reports.import.col_include"), default=True
